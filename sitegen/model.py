@@ -1,0 +1,120 @@
+"""The validated site: frozen values that the render stage turns into pages.
+
+Everything here has been checked: ids are valid and resolve, every quote is
+anchored to one span of its seed. Each value that came from a file keeps its
+`Location`, for warnings raised after validation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from .errors import Location
+from .seeds import Seed
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    theme: str = "default"
+    author: str = ""
+    labels: tuple[str, ...] = ()
+    page_size: int = 50
+    feed_size: int = 50
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    url: str = ""
+    country: str = ""
+    color: str = ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A span of a seed's text: code point offsets, end exclusive, header included."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    seed: Seed
+    source: str
+    date: datetime.date
+    title: str = ""
+    url: str = ""
+    cites: tuple[str, ...] = ()
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Highlight:
+    id: str  # h1, h2 ... in the order of the story file: stable anchors on the page
+    number: int
+    article: str
+    span: Span
+    kind: str = "quote"
+    speaker: str = ""
+    note: str = ""
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Passage:
+    article: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Comparison:
+    title: str
+    passages: tuple[Passage, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Story:
+    slug: str
+    title: str
+    date: datetime.date
+    articles: tuple[Article, ...]
+    summary: str = ""
+    tags: tuple[Tag, ...] = ()
+    highlights: tuple[Highlight, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
+    location: Location = Location("")
+
+    def article(self, article_id: str) -> Article:
+        return next(article for article in self.articles if article.id == article_id)
+
+
+@dataclass(frozen=True)
+class Digest:
+    slug: str
+    title: str
+    date: datetime.date
+    stories: tuple[str, ...]
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    sources: dict[str, Source]
+    stories: tuple[Story, ...]  # newest first
+    digests: tuple[Digest, ...]  # newest first

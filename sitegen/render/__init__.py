@@ -1,0 +1,1 @@
+"""Turning the validated `Site` into the files of the built site."""

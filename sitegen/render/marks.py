@@ -1,0 +1,111 @@
+"""An article's paragraphs as HTML, each highlight a `<mark>` over the seed's own characters.
+
+Highlights may overlap or nest, and may run across paragraphs; HTML elements
+may not cross. So each paragraph is cut at every highlight boundary into
+segments, and the marks open over a segment form a stack, outermost first.
+Where a highlight must close while an inner one stays open, the inner one is
+closed and reopened: a highlight can become several `<mark>` pieces, all with
+the same `data-highlight`. After its last piece comes the numbered link to
+its note, which works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from ..model import Highlight
+from ..seeds import Paragraph, Seed
+
+
+@dataclass(frozen=True)
+class RenderedParagraph:
+    html: Markup
+    notes: tuple[Highlight, ...]  # highlights whose last piece is in this paragraph
+
+
+def _open_mark(highlight: Highlight, speaker: str) -> str:
+    return (
+        f'<mark class="hl hl-{highlight.kind}" data-highlight="{highlight.id}"'
+        f' data-kind="{highlight.kind}" data-speaker="{escape(speaker)}"'
+        f' aria-describedby="note-{highlight.id}">'
+    )
+
+
+def _reference(highlight: Highlight) -> str:
+    return (
+        f'<sup class="hl-ref"><a id="ref-{highlight.id}" href="#note-{highlight.id}">'
+        f'<span class="visually-hidden">note </span>{highlight.number}</a></sup>'
+    )
+
+
+def _render_range(
+    text: str,
+    start: int,
+    end: int,
+    highlights: list[Highlight],
+    speaker_of: Callable[[Highlight], str],
+) -> str:
+    """text[start:end] with the marks of the highlights that overlap it."""
+    inside = [h for h in highlights if h.span.start < end and h.span.end > start]
+    cuts = {start, end}
+    for highlight in inside:
+        cuts.update(c for c in (highlight.span.start, highlight.span.end) if start < c < end)
+    points = sorted(cuts)
+    out: list[str] = []
+    stack: list[Highlight] = []
+
+    def close_from(depth: int, at: int) -> None:
+        for highlight in reversed(stack[depth:]):
+            out.append("</mark>")
+            if highlight.span.end == at:
+                out.append(_reference(highlight))
+        del stack[depth:]
+
+    for left, right in zip(points, points[1:], strict=False):
+        active = sorted(
+            (h for h in inside if h.span.start <= left and h.span.end >= right),
+            key=lambda h: (h.span.start, -h.span.end, h.number),
+        )
+        depth = 0
+        while depth < len(stack) and depth < len(active) and stack[depth] is active[depth]:
+            depth += 1
+        close_from(depth, left)
+        for highlight in active[depth:]:
+            out.append(_open_mark(highlight, speaker_of(highlight)))
+            stack.append(highlight)
+        out.append(str(escape(text[left:right])))
+    close_from(0, end)
+    return "".join(out)
+
+
+def render_paragraphs(
+    seed: Seed,
+    highlights: list[Highlight],
+    speaker_of: Callable[[Highlight], str],
+) -> list[RenderedParagraph]:
+    """The seed's paragraphs as HTML with marks, each with the notes that end in it."""
+    rendered = []
+    for paragraph in seed.paragraphs:
+        html = _render_paragraph(seed.text, paragraph, highlights, speaker_of)
+        notes = sorted(
+            (h for h in highlights if paragraph.start < h.span.end <= paragraph.end),
+            key=lambda h: (h.span.end, h.number),
+        )
+        rendered.append(RenderedParagraph(Markup(html), tuple(notes)))
+    return rendered
+
+
+def _render_paragraph(
+    text: str,
+    paragraph: Paragraph,
+    highlights: list[Highlight],
+    speaker_of: Callable[[Highlight], str],
+) -> str:
+    if paragraph.label is None:
+        return _render_range(text, paragraph.start, paragraph.end, highlights, speaker_of)
+    label = _render_range(text, paragraph.start, paragraph.label_end, highlights, speaker_of)
+    rest = _render_range(text, paragraph.label_end, paragraph.end, highlights, speaker_of)
+    return f'<span class="label">{label}</span>{rest}'

@@ -1,0 +1,354 @@
+"""The HTML pages of the site, rendered with the theme's Jinja2 templates.
+
+Templates get plain values and a `links` object bound to the page being
+rendered, so every href in a theme goes through `urls.Urls.href` and works
+under the `base_url` prefix. Autoescaping is on: content text can only reach a
+page escaped, or as the HTML of our own Markdown and mark renderers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from .. import urls
+from ..errors import Location, Problem
+from ..model import Article, Comparison, Digest, Highlight, Site, Source, Story
+from ..schema import HIGHLIGHT_KINDS
+from ..theme import Theme
+from .colors import derived_color, text_color
+from .markdown import render_inline, render_markdown
+from .marks import RenderedParagraph, render_paragraphs
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+KIND_NAMES = {
+    "quote": "Quote",
+    "claim": "Claim",
+    "context": "Context",
+    "disputed": "Disputed",
+    "correction": "Correction",
+}
+KIND_DESCRIPTIONS = {
+    "quote": "words attributed to a speaker",
+    "claim": "an assertion the article makes",
+    "context": "background the reader needs",
+    "disputed": "a statement others contest",
+    "correction": "a fact the article gets wrong",
+}
+
+
+class TemplateProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def format_date(value: datetime.date) -> str:
+    """A date as readers write it, the same on every machine and locale."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@dataclass(frozen=True)
+class Badge:
+    id: str
+    name: str
+    color: str
+    text_color: str
+    country: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Links:
+    """Every link a template makes, relative to the page it is rendering."""
+
+    site_urls: urls.Urls
+    page: str | None
+    theme: Theme
+
+    def to(self, path: str) -> str:
+        return self.site_urls.href(path, self.page)
+
+    @property
+    def home(self) -> str:
+        return self.to("")
+
+    def story(self, story: Story) -> str:
+        return self.to(urls.story(story.slug))
+
+    def source(self, source_id: str) -> str:
+        return self.to(urls.source(source_id))
+
+    def tag(self, slug: str) -> str:
+        return self.to(urls.tag(slug))
+
+    def digest(self, digest: Digest) -> str:
+        return self.to(urls.digest(digest.slug))
+
+    def asset(self, name: str) -> str:
+        return self.to(f"static/{name}") + f"?v={self.theme.fingerprint(name)}"
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    previous: str | None
+    next: str | None
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    article: Article
+    badge: Badge
+    cited: tuple[Badge, ...]
+    paragraphs: tuple[RenderedParagraph, ...]
+    seed_url: str
+
+
+@dataclass(frozen=True)
+class PassageView:
+    article: Article
+    badge: Badge
+    text: str
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    comparison: Comparison
+    passages: tuple[PassageView, ...]
+
+
+class PageRenderer:
+    def __init__(self, site: Site, theme: Theme) -> None:
+        self.site = site
+        self.theme = theme
+        self.site_urls = urls.Urls(site.config.base_url)
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(theme.templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.filters["date"] = format_date
+        self.environment.filters["markdown"] = render_markdown
+        self.environment.filters["markdown_inline"] = render_inline
+        self.badges = {source_id: self._badge(source) for source_id, source in site.sources.items()}
+        self.stories_by_slug = {story.slug: story for story in site.stories}
+
+    def _badge(self, source: Source) -> Badge:
+        color = source.color or derived_color(source.id)
+        return Badge(
+            id=source.id,
+            name=source.name,
+            color=color,
+            text_color=text_color(color),
+            country=source.country,
+            url=source.url,
+        )
+
+    def speaker_name(self, highlight: Highlight) -> str:
+        source = self.site.sources.get(highlight.speaker)
+        return source.name if source else highlight.speaker
+
+    def render(self, template: str, page: str | None, **context: Any) -> bytes:
+        """A page from a template; `page` is its path, or None for pages served anywhere."""
+        links = Links(self.site_urls, page, self.theme)
+        try:
+            html = self.environment.get_template(template).render(
+                site=self.site.config,
+                links=links,
+                canonical=self.site_urls.absolute(page) if page is not None else None,
+                kinds=[(kind, KIND_NAMES[kind], KIND_DESCRIPTIONS[kind]) for kind in HIGHLIGHT_KINDS],
+                kind_names=KIND_NAMES,
+                badges=self.badges,
+                **context,
+            )
+        except jinja2.TemplateSyntaxError as error:
+            where = Location(f"themes/{self.theme.name}/templates/{error.name}", error.lineno or 0)
+            raise TemplateProblem(Problem(where, f"template error: {error.message}")) from error
+        except jinja2.TemplateError as error:
+            where = Location(f"themes/{self.theme.name}/templates/{template}")
+            raise TemplateProblem(Problem(where, f"template error: {error}")) from error
+        return html.encode()
+
+    # -- views ---------------------------------------------------------------
+
+    def story_sources(self, story: Story) -> list[Badge]:
+        seen = dict.fromkeys(article.source for article in story.articles)
+        return [self.badges[source_id] for source_id in seen]
+
+    def article_view(self, story: Story, article: Article) -> ArticleView:
+        highlights = [h for h in story.highlights if h.article == article.id]
+        paragraphs = render_paragraphs(article.seed, highlights, self.speaker_name)
+        return ArticleView(
+            article=article,
+            badge=self.badges[article.source],
+            cited=tuple(self.badges[source_id] for source_id in article.cites),
+            paragraphs=tuple(paragraphs),
+            seed_url=self.site_urls.href(f"seeds/{article.seed.name}", urls.story(story.slug)),
+        )
+
+    def comparison_view(self, story: Story, comparison: Comparison) -> ComparisonView:
+        passages = []
+        for passage in comparison.passages:
+            article = story.article(passage.article)
+            text = article.seed.text[passage.span.start : passage.span.end]
+            passages.append(PassageView(article, self.badges[article.source], " ".join(text.split())))
+        return ComparisonView(comparison, tuple(passages))
+
+    # -- pages ---------------------------------------------------------------
+
+    def paginate(self, items: Sequence[Any], first_page: str) -> Iterator[tuple[str, list[Any], Pagination]]:
+        size = self.site.config.page_size
+        count = max(1, math.ceil(len(items) / size))
+        for number in range(1, count + 1):
+            path = urls.page(first_page, number)
+            pagination = Pagination(
+                number=number,
+                count=count,
+                previous=self.site_urls.href(urls.page(first_page, number - 1), path)
+                if number > 1
+                else None,
+                next=self.site_urls.href(urls.page(first_page, number + 1), path)
+                if number < count
+                else None,
+            )
+            yield path, list(items[(number - 1) * size : number * size]), pagination
+
+    def pages(self) -> Iterator[tuple[str, bytes]]:
+        """Every HTML page of the site, as (output path, bytes)."""
+        site = self.site
+        yield from self.front_pages()
+        for story in site.stories:
+            yield self.story_page(story)
+        yield from self.listing(
+            "stories/", site.stories, title="All stories", heading="All stories"
+        )
+        yield (
+            "sources/",
+            self.render(
+                "sources.html",
+                "sources/",
+                title="Sources",
+                sources=[(self.badges[s], self.stories_from(s)) for s in sorted(site.sources)],
+            ),
+        )
+        for source_id in sorted(site.sources):
+            badge = self.badges[source_id]
+            yield from self.listing(
+                urls.source(source_id),
+                self.stories_from(source_id),
+                title=badge.name,
+                heading=badge.name,
+                badge=badge,
+            )
+        tags = self.tags()
+        yield ("tags/", self.render("tags.html", "tags/", title="Tags", tags=tags))
+        for tag_name, slug, stories in tags:
+            yield from self.listing(
+                urls.tag(slug), stories, title=f"Tag: {tag_name}", heading=tag_name, tag=tag_name
+            )
+        for digest in site.digests:
+            stories = [self.stories_by_slug[slug] for slug in digest.stories]
+            for path, items, pagination in self.paginate(stories, urls.digest(digest.slug)):
+                yield path, self.render(
+                    "digest.html",
+                    path,
+                    title=digest.title,
+                    digest=digest,
+                    stories=items,
+                    pagination=pagination,
+                    story_sources=self.story_sources,
+                )
+
+    def front_pages(self) -> Iterator[tuple[str, bytes]]:
+        site = self.site
+        if site.digests:
+            for path, items, pagination in self.paginate(site.digests, ""):
+                digests = [
+                    (digest, [self.stories_by_slug[slug] for slug in digest.stories])
+                    for digest in items
+                ]
+                yield path, self.render(
+                    "index.html",
+                    path,
+                    title=site.config.title,
+                    digests=digests,
+                    stories=[],
+                    pagination=pagination,
+                    story_sources=self.story_sources,
+                )
+            return
+        for path, items, pagination in self.paginate(site.stories, ""):
+            yield path, self.render(
+                "index.html",
+                path,
+                title=site.config.title,
+                digests=[],
+                stories=items,
+                pagination=pagination,
+                story_sources=self.story_sources,
+            )
+
+    def listing(
+        self, first_page: str, stories: Sequence[Story], **context: Any
+    ) -> Iterator[tuple[str, bytes]]:
+        for path, items, pagination in self.paginate(stories, first_page):
+            yield path, self.render(
+                "list.html",
+                path,
+                stories=items,
+                pagination=pagination,
+                story_sources=self.story_sources,
+                **context,
+            )
+
+    def stories_from(self, source_id: str) -> list[Story]:
+        return [
+            story
+            for story in self.site.stories
+            if any(source_id in (a.source, *a.cites) for a in story.articles)
+        ]
+
+    def tags(self) -> list[tuple[str, str, list[Story]]]:
+        by_slug: dict[str, tuple[str, list[Story]]] = {}
+        for story in self.site.stories:
+            for tag in story.tags:
+                by_slug.setdefault(tag.slug, (tag.name, []))[1].append(story)
+        return [(name, slug, stories) for slug, (name, stories) in sorted(by_slug.items())]
+
+    def story_page(self, story: Story) -> tuple[str, bytes]:
+        path = urls.story(story.slug)
+        return path, self.render(
+            "story.html",
+            path,
+            title=story.title,
+            story=story,
+            articles=[self.article_view(story, article) for article in story.articles],
+            comparisons=[self.comparison_view(story, c) for c in story.comparisons],
+            highlights_by_id={h.id: h for h in story.highlights},
+            speaker_name=self.speaker_name,
+            sources=self.story_sources(story),
+            description=story.summary,
+        )
+
+    def not_found_page(self) -> bytes:
+        return self.render("404.html", None, title="Page not found")
+
+
+def render_pages(site: Site, theme: Theme) -> dict[str, bytes]:
+    """Every HTML file of the site, keyed by output path. Raises TemplateProblem."""
+    renderer = PageRenderer(site, theme)
+    files = {urls.file_for(path): html for path, html in renderer.pages()}
+    files["404.html"] = renderer.not_found_page()
+    return files

@@ -1,0 +1,28 @@
+"""Every file of the built site, as a mapping from output path to bytes."""
+
+from __future__ import annotations
+
+from .. import urls
+from ..model import Site
+from ..theme import Theme
+from .annotations import render_annotations
+from .feed import render_feed, render_robots, render_sitemap
+from .pages import render_pages
+
+
+def render_site(site: Site, theme: Theme) -> dict[str, bytes]:
+    """The whole site. Pure: the same site and theme give the same bytes."""
+    files = render_pages(site, theme)
+    pages = [path.removesuffix("index.html") for path in files if path.endswith("index.html")]
+    for story in site.stories:
+        files[urls.story(story.slug) + "annotations.jsonld"] = render_annotations(site, story)
+        for article in story.articles:
+            # The seed as read, for the annotations' offsets to be checked against.
+            files[f"seeds/{article.seed.name}"] = article.seed.text.encode()
+    for name, data in theme.static.items():
+        files[f"static/{name}"] = data
+    files["feed.xml"] = render_feed(site)
+    files["sitemap.xml"] = render_sitemap(site, pages)
+    files["robots.txt"] = render_robots(site)
+    files[".nojekyll"] = b""
+    return dict(sorted(files.items()))
