@@ -227,9 +227,18 @@ class SeedIndex:
         if best_score <= 0:
             return None
 
-        def similarity(first: int) -> float:
-            text = self.folded.text[words[first].start() : words[first + size - 1].end()]
+        def similarity(window: tuple[int, int]) -> float:
+            text = self.folded.text[words[window[0]].start() : words[window[1]].end()]
             return difflib.SequenceMatcher(None, folded_quote, text, autojunk=False).ratio()
 
-        first = max(best_starts, key=lambda start: (similarity(start), -start))
-        return self._seed_span(words[first].start(), words[first + size - 1].end())
+        first = max(best_starts, key=lambda start: (similarity((start, start + size - 1)), -start))
+        # The passage may be a few words longer or shorter than the quote: let its ends move.
+        reach = range(-3, 4)
+        windows = [
+            (first + left, first + size - 1 + right)
+            for left in reach
+            for right in reach
+            if 0 <= first + left <= first + size - 1 + right < len(words)
+        ]
+        start, last = max(windows, key=lambda window: (similarity(window), -window[0], window[1]))
+        return self._seed_span(words[start].start(), words[last].end())

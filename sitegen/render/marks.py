@@ -35,9 +35,11 @@ def _open_mark(highlight: Highlight, speaker: str) -> str:
 
 
 def _reference(highlight: Highlight) -> str:
+    # The number is drawn by CSS from data-note, so that a mark around a nested
+    # highlight still has exactly the seed's text as its text content.
     return (
-        f'<sup class="hl-ref"><a id="ref-{highlight.id}" href="#note-{highlight.id}">'
-        f'<span class="visually-hidden">note </span>{highlight.number}</a></sup>'
+        f'<sup class="hl-ref"><a id="ref-{highlight.id}" href="#note-{highlight.id}"'
+        f' aria-label="Note {highlight.number}" data-note="{highlight.number}"></a></sup>'
     )
 
 
