@@ -16,8 +16,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-QUOTE_MARKS = "\"“”„‟«»‹›'‘’‚‛"
-DASHES = "-‐‑‒–—―−"
+QUOTE_MARKS = "\"“”„‟«»‹›'‘’‚‛"  # noqa: RUF001 (these look alike on purpose)
+DASHES = "-‐‑‒–—―−"  # noqa: RUF001
 WHITE_SPACE = re.compile(r"\s")
 SPACE_RUN = re.compile(r"  +")
 WORD = re.compile(r"\w+")
@@ -242,3 +242,26 @@ class SeedIndex:
         ]
         start, last = max(windows, key=lambda window: (similarity(window), -window[0], window[1]))
         return self._seed_span(words[start].start(), words[last].end())
+
+
+def first_difference(quote: str, passage: str, context: int = 30) -> tuple[str, str] | None:
+    """Where a quote first departs from the passage it nearly matches, as (quote, seed) excerpts.
+
+    Both are folded first, so only differences that matter for matching show.
+    Returns None when they fold to the same text.
+    """
+    folded_quote, folded_passage = fold_quote(quote), fold_quote(passage)
+    matcher = difflib.SequenceMatcher(None, folded_quote, folded_passage, autojunk=False)
+    for tag, quote_start, quote_end, passage_start, passage_end in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+
+        def around(text: str, start: int, end: int) -> str:
+            left, right = max(0, start - context), min(len(text), end + context)
+            return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+        return (
+            around(folded_quote, quote_start, quote_end),
+            around(folded_passage, passage_start, passage_end),
+        )
+    return None

@@ -1,10 +1,10 @@
 """The build: named stages from a site project to its output folder, each timed.
 
-    load      read content/ YAML and seeds/
-    validate  check every file and anchor every quote, collecting all problems
-    theme     find the theme's templates and static files
-    render    every page, feed, sitemap and annotation file, in memory
-    write     swap the new site in for the old one, atomically
+load      read content/ YAML and seeds/
+validate  check every file and anchor every quote, collecting all problems
+theme     find the theme's templates and static files
+render    every page, feed, sitemap and annotation file, in memory
+write     swap the new site in for the old one, atomically
 """
 
 from __future__ import annotations

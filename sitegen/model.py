@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from .errors import Location
 from .seeds import Seed
 
+NOWHERE = Location("")
+
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -65,7 +67,7 @@ class Highlight:
     kind: str = "quote"
     speaker: str = ""
     note: str = ""
-    location: Location = Location("")
+    location: Location = NOWHERE
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class Story:
     tags: tuple[Tag, ...] = ()
     highlights: tuple[Highlight, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
-    location: Location = Location("")
+    location: Location = NOWHERE
 
     def article(self, article_id: str) -> Article:
         return next(article for article in self.articles if article.id == article_id)

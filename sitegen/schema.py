@@ -56,7 +56,9 @@ Fields = dict[str, Field]
 
 SITE: Fields = {
     "title": Field("text", "The site's name, shown on every page and in the feed.", True),
-    "description": Field("text", "One sentence on what the site is; used in meta tags and the feed."),
+    "description": Field(
+        "text", "One sentence on what the site is; used in meta tags and the feed."
+    ),
     "base_url": Field(
         "url", "Where the site is published; its path is the prefix of every page.", True
     ),
@@ -123,3 +125,26 @@ DIGEST: Fields = {
     "intro": Field("markdown", "An introduction in Markdown."),
     "stories": Field("id-list", "Story slugs, in the order the digest shows them.", True),
 }
+
+FILES: dict[str, tuple[str, Fields]] = {
+    "content/site.yaml": ("site settings", SITE),
+    "content/sources.yaml": ("each source, under its id", SOURCE),
+    "content/stories/<slug>.yaml": ("a story", STORY),
+    "an item of `articles`": ("an article of a story", ARTICLE),
+    "an item of `highlights`": ("a highlight", HIGHLIGHT),
+    "an item of `comparisons`": ("a comparison", COMPARISON),
+    "a passage given as a mapping": ("a passage of a comparison", PASSAGE),
+    "content/digests/<slug>.yaml": ("a digest", DIGEST),
+}
+
+
+def markdown_reference() -> str:
+    """The README's key reference, made from the tables above so the two cannot drift."""
+    sections = []
+    for place, (_, fields) in FILES.items():
+        rows = [f"#### {place}", "", "| key | type | required | meaning |", "|---|---|---|---|"]
+        for name, field in fields.items():
+            required = "yes" if field.required else ""
+            rows.append(f"| `{name}` | {field.type} | {required} | {field.doc} |")
+        sections.append("\n".join(rows))
+    return "\n\n".join(sections) + "\n"

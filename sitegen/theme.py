@@ -1,4 +1,4 @@
-"""Finding a theme: the site project's own `themes/<name>/`, else the default shipped with sitegen."""
+"""Finding a theme: the project's own `themes/<name>/`, else the default shipped with sitegen."""
 
 from __future__ import annotations
 

@@ -11,20 +11,24 @@ from sitegen.render.marks import render_paragraphs
 from sitegen.schema import DEFAULT_LABELS
 from sitegen.seeds import parse_seed
 
-TEXT = "Details: The policy since the beginning has been pressure.\n\nIt is exactly the split <NATO> & more."
+TEXT = (
+    "Details: The policy since the beginning has been pressure.\n\n"
+    "It is exactly the split <NATO> & more."
+)
+
+
+VOID_ELEMENTS = frozenset({"br", "img", "hr", "meta", "link", "input"})
 
 
 class NestingChecker(HTMLParser):
     """Fails on any end tag that does not close the innermost open element."""
-
-    VOID = {"br", "img", "hr", "meta", "link", "input"}
 
     def __init__(self) -> None:
         super().__init__()
         self.stack: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: object) -> None:
-        if tag not in self.VOID:
+        if tag not in VOID_ELEMENTS:
             self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:

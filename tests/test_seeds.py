@@ -22,8 +22,16 @@ def seed(text: str | bytes, labels: tuple[str, ...] = DEFAULT_LABELS):  # type: 
     [
         ("Plain article text.", {}, "Plain article text."),
         (" date 2025-05-21 US President Trump", {"date": "2025-05-21"}, "US President Trump"),
-        ("date 2025-05-21\nurl https://x.org/a\nlanguage uk\n\nText.", {"date": "2025-05-21", "url": "https://x.org/a", "language": "uk"}, "Text."),
-        ("\n\n  url https://x.org/a date 2025-01-02 Body", {"url": "https://x.org/a", "date": "2025-01-02"}, "Body"),
+        (
+            "date 2025-05-21\nurl https://x.org/a\nlanguage uk\n\nText.",
+            {"date": "2025-05-21", "url": "https://x.org/a", "language": "uk"},
+            "Text.",
+        ),
+        (
+            "\n\n  url https://x.org/a date 2025-01-02 Body",
+            {"url": "https://x.org/a", "date": "2025-01-02"},
+            "Body",
+        ),
         # A key whose value does not fit it is text: an article may open with "date night".
         ("date night was cancelled.", {}, "date night was cancelled."),
         # A key given twice ends the header; the second one is text.
@@ -46,7 +54,10 @@ def test_real_seed_with_an_inline_header() -> None:
 def test_bom_and_line_ends_are_read_as_lf_without_the_bom() -> None:
     parsed = seed("\ufeffFirst.\r\n\r\nSecond.\rThird.".encode())
     assert parsed.text == "First.\n\nSecond.\nThird."
-    assert [parsed.text[p.start : p.end] for p in parsed.paragraphs] == ["First.", "Second.\nThird."]
+    assert [parsed.text[p.start : p.end] for p in parsed.paragraphs] == [
+        "First.",
+        "Second.\nThird.",
+    ]
 
 
 def test_text_that_is_not_utf8_names_the_byte() -> None:

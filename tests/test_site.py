@@ -67,14 +67,20 @@ def resolves(site: Path, url: str) -> bool:
         return False
     relative = path[len(prefix) :]
     target = site / relative
-    return (target / "index.html").is_file() if relative == "" or relative.endswith("/") else target.is_file()
+    return (
+        (target / "index.html").is_file()
+        if relative == "" or relative.endswith("/")
+        else target.is_file()
+    )
 
 
 def test_every_internal_link_resolves_under_the_subpath(example_site: Path) -> None:
     broken = []
     for name in html_files(example_site):
         # 404.html is served at any address: resolve its links from a deep one.
-        page_url = BASE_URL + ("no/such/page/" if name == "404.html" else name.removesuffix("index.html"))
+        page_url = BASE_URL + (
+            "no/such/page/" if name == "404.html" else name.removesuffix("index.html")
+        )
         soup = BeautifulSoup((example_site / name).read_text(encoding="utf-8"), "html.parser")
         for link in links_of(soup):
             if link.startswith("#"):
@@ -119,7 +125,9 @@ def test_annotation_selectors_point_at_the_seeds_own_characters(example_site: Pa
         assert (example_site / "seeds" / seed_name).read_text(encoding="utf-8") == text
 
 
-def test_each_highlight_is_marked_with_its_exact_text_and_tied_to_its_note(example_site: Path) -> None:
+def test_each_highlight_is_marked_with_its_exact_text_and_tied_to_its_note(
+    example_site: Path,
+) -> None:
     soup = page(example_site, STORY)
     exact = {
         item["id"].rsplit("#", 1)[1]: item["target"]["selector"][0]["exact"]
@@ -179,20 +187,33 @@ def test_feed_is_atom_with_absolute_links(example_site: Path) -> None:
 def test_sitemap_lists_every_page_with_absolute_urls(example_site: Path) -> None:
     root = ElementTree.parse(example_site / "sitemap.xml").getroot()
     listed = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
-    pages = {BASE_URL + name.removesuffix("index.html") for name in html_files(example_site) if name != "404.html"}
+    pages = {
+        BASE_URL + name.removesuffix("index.html")
+        for name in html_files(example_site)
+        if name != "404.html"
+    }
     assert listed == pages
     assert f"Sitemap: {BASE_URL}sitemap.xml" in (example_site / "robots.txt").read_text()
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_builds_are_byte_identical_across_hash_seeds_time_zones_and_locales(
     example_site: Path, tmp_path: Path
 ) -> None:
     output = tmp_path / "again"
-    environment = {**os.environ, "PYTHONHASHSEED": "4242", "TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"}
+    environment = {
+        **os.environ,
+        "PYTHONHASHSEED": "4242",
+        "TZ": "Pacific/Kiritimati",
+        "LC_ALL": "C.UTF-8",
+    }
     subprocess.run(
         [sys.executable, "-m", "sitegen", "build", "--source", str(ROOT), "--output", str(output)],
         check=True,
@@ -204,16 +225,33 @@ def test_builds_are_byte_identical_across_hash_seeds_time_zones_and_locales(
 
 def test_base_url_option_moves_the_whole_site(tmp_path: Path) -> None:
     output = tmp_path / "site"
-    assert main(["build", "--source", str(ROOT), "--output", str(output), "--base-url", "https://news.example.org/"]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--source",
+                str(ROOT),
+                "--output",
+                str(output),
+                "--base-url",
+                "https://news.example.org/",
+            ]
+        )
+        == 0
+    )
     soup = page(output, STORY)
     assert soup.select_one('link[rel="canonical"]')["href"] == "https://news.example.org/" + STORY  # type: ignore[index]
     assert "https://news.example.org/feed.xml" in (output / "feed.xml").read_text()
 
 
-HOSTILE_NOTE = '<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror="alert(3)">'
+HOSTILE_NOTE = (
+    '<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror="alert(3)">'
+)
 
 
-def test_markdown_and_text_from_content_cannot_inject_markup(example_project: Path, tmp_path: Path) -> None:
+def test_markdown_and_text_from_content_cannot_inject_markup(
+    example_project: Path, tmp_path: Path
+) -> None:
     story = example_project / "content/stories/trump-eu-sanctions.yaml"
     data = story.read_text(encoding="utf-8")
     data = data.replace("title: Trump declines", "title: <b>Bold</b> Trump declines", 1)
@@ -227,7 +265,9 @@ def test_markdown_and_text_from_content_cannot_inject_markup(example_project: Pa
     assert soup.find("script") is None
     assert soup.find("b") is None
     assert not soup.select("[onerror]")
-    assert not [a for a in soup.select("a[href]") if str(a["href"]).lower().startswith("javascript:")]
+    assert not [
+        a for a in soup.select("a[href]") if str(a["href"]).lower().startswith("javascript:")
+    ]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 

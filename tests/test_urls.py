@@ -16,7 +16,9 @@ TARGETS = ["", "stories/two/", "static/style.css", "feed.xml", "tags/украї�
 @pytest.mark.parametrize("base", BASES)
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("target", TARGETS)
-def test_relative_links_resolve_to_the_target_under_the_prefix(base: str, page: str, target: str) -> None:
+def test_relative_links_resolve_to_the_target_under_the_prefix(
+    base: str, page: str, target: str
+) -> None:
     site_urls = urls.Urls(base)
     assert urljoin(base + page, site_urls.href(target, page)) == site_urls.absolute(target)
 

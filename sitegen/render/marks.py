@@ -11,6 +11,7 @@ its note, which works without JavaScript.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,7 +67,7 @@ def _render_range(
                 out.append(_reference(highlight))
         del stack[depth:]
 
-    for left, right in zip(points, points[1:], strict=False):
+    for left, right in itertools.pairwise(points):
         active = sorted(
             (h for h in inside if h.span.start <= left and h.span.end >= right),
             key=lambda h: (h.span.start, -h.span.end, h.number),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+
 from .. import urls
 from ..errors import Location, Problem
 from ..model import Article, Comparison, Digest, Highlight, Site, Source, Story
@@ -24,9 +25,20 @@ from .colors import derived_color, text_color
 from .markdown import render_inline, render_markdown
 from .marks import RenderedParagraph, render_paragraphs
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 KIND_NAMES = {
     "quote": "Quote",
@@ -168,7 +180,9 @@ class PageRenderer:
                 site=self.site.config,
                 links=links,
                 canonical=self.site_urls.absolute(page) if page is not None else None,
-                kinds=[(kind, KIND_NAMES[kind], KIND_DESCRIPTIONS[kind]) for kind in HIGHLIGHT_KINDS],
+                kinds=[
+                    (kind, KIND_NAMES[kind], KIND_DESCRIPTIONS[kind]) for kind in HIGHLIGHT_KINDS
+                ],
                 kind_names=KIND_NAMES,
                 badges=self.badges,
                 **context,
@@ -203,12 +217,16 @@ class PageRenderer:
         for passage in comparison.passages:
             article = story.article(passage.article)
             text = article.seed.text[passage.span.start : passage.span.end]
-            passages.append(PassageView(article, self.badges[article.source], " ".join(text.split())))
+            passages.append(
+                PassageView(article, self.badges[article.source], " ".join(text.split()))
+            )
         return ComparisonView(comparison, tuple(passages))
 
     # -- pages ---------------------------------------------------------------
 
-    def paginate(self, items: Sequence[Any], first_page: str) -> Iterator[tuple[str, list[Any], Pagination]]:
+    def paginate(
+        self, items: Sequence[Any], first_page: str
+    ) -> Iterator[tuple[str, list[Any], Pagination]]:
         size = self.site.config.page_size
         count = max(1, math.ceil(len(items) / size))
         for number in range(1, count + 1):
@@ -261,14 +279,17 @@ class PageRenderer:
         for digest in site.digests:
             stories = [self.stories_by_slug[slug] for slug in digest.stories]
             for path, items, pagination in self.paginate(stories, urls.digest(digest.slug)):
-                yield path, self.render(
-                    "digest.html",
+                yield (
                     path,
-                    title=digest.title,
-                    digest=digest,
-                    stories=items,
-                    pagination=pagination,
-                    story_sources=self.story_sources,
+                    self.render(
+                        "digest.html",
+                        path,
+                        title=digest.title,
+                        digest=digest,
+                        stories=items,
+                        pagination=pagination,
+                        story_sources=self.story_sources,
+                    ),
                 )
 
     def front_pages(self) -> Iterator[tuple[str, bytes]]:
@@ -279,38 +300,47 @@ class PageRenderer:
                     (digest, [self.stories_by_slug[slug] for slug in digest.stories])
                     for digest in items
                 ]
-                yield path, self.render(
-                    "index.html",
+                yield (
                     path,
-                    title=site.config.title,
-                    digests=digests,
-                    stories=[],
-                    pagination=pagination,
-                    story_sources=self.story_sources,
+                    self.render(
+                        "index.html",
+                        path,
+                        title=site.config.title,
+                        digests=digests,
+                        stories=[],
+                        pagination=pagination,
+                        story_sources=self.story_sources,
+                    ),
                 )
             return
         for path, items, pagination in self.paginate(site.stories, ""):
-            yield path, self.render(
-                "index.html",
+            yield (
                 path,
-                title=site.config.title,
-                digests=[],
-                stories=items,
-                pagination=pagination,
-                story_sources=self.story_sources,
+                self.render(
+                    "index.html",
+                    path,
+                    title=site.config.title,
+                    digests=[],
+                    stories=items,
+                    pagination=pagination,
+                    story_sources=self.story_sources,
+                ),
             )
 
     def listing(
         self, first_page: str, stories: Sequence[Story], **context: Any
     ) -> Iterator[tuple[str, bytes]]:
         for path, items, pagination in self.paginate(stories, first_page):
-            yield path, self.render(
-                "list.html",
+            yield (
                 path,
-                stories=items,
-                pagination=pagination,
-                story_sources=self.story_sources,
-                **context,
+                self.render(
+                    "list.html",
+                    path,
+                    stories=items,
+                    pagination=pagination,
+                    story_sources=self.story_sources,
+                    **context,
+                ),
             )
 
     def stories_from(self, source_id: str) -> list[Story]:

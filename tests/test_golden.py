@@ -1,0 +1,39 @@
+"""The example site's output, diffed against its reviewed golden copy.
+
+A failure here means the output changed. If the change is intended, run
+`python3 tests/update_golden.py`, review `git diff tests/golden`, and commit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+GOLDEN = Path(__file__).parent / "golden" / "example"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_example_site_matches_its_golden_copy(example_site: Path) -> None:
+    expected, actual = files(GOLDEN), files(example_site)
+    assert sorted(actual) == sorted(expected), "the set of output files changed"
+    for name, data in expected.items():
+        if actual[name] != data:
+            diff = difflib.unified_diff(
+                data.decode("utf-8", "replace").splitlines(),
+                actual[name].decode("utf-8", "replace").splitlines(),
+                f"golden/{name}",
+                f"built/{name}",
+                lineterm="",
+                n=1,
+            )
+            raise AssertionError(
+                f"{name} differs from its golden copy "
+                "(if intended: python3 tests/update_golden.py):\n" + "\n".join(list(diff)[:40])
+            )
