@@ -1,0 +1,1 @@
+"""Real-browser tests: the built example site, served under its base_url path, in chromium."""
