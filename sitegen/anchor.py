@@ -174,9 +174,11 @@ class SeedIndex:
         folded_suffix = fold_quote(suffix) if suffix else ""
         starts = self.occurrences(folded_quote)
         if not starts:
-            lowered = self.folded.text.lower().find(folded_quote.lower())
-            if lowered != -1:
-                closest = self._seed_span(lowered, lowered + len(folded_quote))
+            # A regex ignores case character by character, so offsets stay those of the
+            # text (str.lower() may lengthen it: 'İ'.lower() is two characters).
+            other_case = re.search(re.escape(folded_quote), self.folded.text, re.IGNORECASE)
+            if other_case:
+                closest = self._seed_span(other_case.start(), other_case.end())
                 return NotFound(closest, differs_in_case=True)
             return NotFound(self.closest_passage(folded_quote), differs_in_case=False)
         length = len(folded_quote)

@@ -26,6 +26,15 @@ class Location:
     line: int = 0
     column: int = 0
 
+    @classmethod
+    def whole_file(cls, path: str) -> Location:
+        """A problem with a file as a whole (its name, its encoding, its absence).
+
+        It points at line 1, column 1 so that every problem reads `path:line:col`,
+        the form editors' and CI's problem matchers need to jump to it.
+        """
+        return cls(path, 1, 1)
+
     def __str__(self) -> str:
         if self.line and self.column:
             return f"{self.path}:{self.line}:{self.column}"

@@ -38,7 +38,11 @@ def suggest_id(text: str) -> str:
 
 
 def is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.style is None and node.value in NULL_SCALARS
+    """An empty or null plain scalar: `key:`, `key: ~`, `key: null`.
+
+    A plain scalar's style is None from PyYAML's parser but '' from libyaml's.
+    """
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.value in NULL_SCALARS
 
 
 @dataclass(frozen=True)
@@ -69,13 +73,19 @@ class Reader:
     def entries(self, node: yaml.Node, what: str) -> list[Entry] | None:
         """The key/value pairs of a mapping node, reporting duplicate and non-text keys."""
         if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping of keys, not {NODE_NAMES[type(node)]}")
+            self.error(
+                node,
+                f"{what} must be a mapping of keys, not {NODE_NAMES[type(node)]}",
+                "write each key on a line of its own, as 'key: value', without a leading '- '",
+            )
             return None
         seen: dict[str, yaml.Node] = {}
         entries = []
         for key_node, value in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(key_node, f"a key in {what} must be plain text")
+                self.error(
+                    key_node, f"a key in {what} must be plain text", "write the key as a word"
+                )
                 continue
             key = key_node.value
             if key in seen:
@@ -113,13 +123,25 @@ class Reader:
         present = {entry.key for entry in entries}
         for key, field in fields.items():
             if field.required and key not in present:
-                self.error(node, f"{what} is missing the required key '{key}'", field.doc)
+                self.error(
+                    node,
+                    f"{what} is missing the required key '{key}'",
+                    f"add '{key}: ...' to it ({field.doc})",
+                )
         return values
 
     def value(self, node: yaml.Node, field: Field, what: str) -> Any:
         """The value of one field, converted by its type, or None after reporting a problem."""
         if field.type in ("articles", "highlights", "comparisons", "passages"):
             return node
+        if is_null(node):
+            if field.type == "color":
+                # `color: #1a1a1a` unquoted is a comment, which would silently drop the colour.
+                hint = 'quote the colour, since # starts a comment: "#1a1a1a"'
+                self.error(node, f"{what} is empty", hint)
+            elif field.required:
+                self.error(node, f"{what} is empty", "give it a value after the colon")
+            return None  # an optional key left empty is as if absent
         if field.type in ("text-list", "id-list"):
             return self.text_list(node, what, ids=field.type == "id-list")
         text = self.scalar(node, what, required=field.required)
@@ -134,7 +156,7 @@ class Reader:
             self.error(
                 node,
                 f"{what} must be a single value, not {NODE_NAMES[type(node)]}",
-                "write it on one line after the key, or as a quoted string",
+                "write it on one line after the key; quote it if it starts with '[' or '{'",
             )
             return None
         if is_null(node):
@@ -145,7 +167,10 @@ class Reader:
 
     def text_list(self, node: yaml.Node, what: str, ids: bool = False) -> list[str] | None:
         if not isinstance(node, yaml.SequenceNode):
-            example = node.value if isinstance(node, yaml.ScalarNode) else "a, b"
+            if isinstance(node, yaml.ScalarNode):
+                example = node.value
+            else:
+                example = ", ".join(str(key.value) for key, _ in node.value) or "a, b"
             self.error(
                 node,
                 f"{what} must be a list, not {NODE_NAMES[type(node)]}",
@@ -180,61 +205,86 @@ class Reader:
             hint = "ids use only a-z, 0-9 and '-'"
             if suggestion:
                 hint += f": try '{suggestion}'"
-            self.error(node, f"{what} '{text}' is not a valid id", hint)
+            self.error(node, f"{what} must be an id, not '{text}'", hint)
             return None
         return text
 
     def date(self, node: yaml.Node, text: str, what: str) -> datetime.date | None:
         match = DATE_PATTERN.fullmatch(text.strip())
-        if match:
-            try:
-                return datetime.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                pass
-        self.error(node, f"{what} '{text}' is not a date", "write an ISO date: YYYY-MM-DD")
-        return None
+        if not match:
+            self.error(
+                node,
+                f"{what} must be an ISO date, not '{text}'",
+                "write it as YYYY-MM-DD, such as 2025-05-21",
+            )
+            return None
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError as error:  # "month must be in 1..12", "day is out of range for month"
+            self.error(
+                node,
+                f"{what} '{text}' is not a day of the calendar: {error}",
+                "write it as YYYY-MM-DD, such as 2025-05-21",
+            )
+            return None
 
     def url(self, node: yaml.Node, text: str, what: str) -> str | None:
         text = text.strip()
         parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        has_space = any(character.isspace() for character in text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or has_space:
             self.error(
                 node,
-                f"{what} '{text}' is not an http or https URL",
+                f"{what} must be an http or https URL, not '{text}'",
                 "write the whole address, such as https://example.org/page",
             )
             return None
         return text
 
     def integer(self, node: yaml.Node, text: str, what: str) -> int | None:
-        if not text.strip().isdigit() or int(text) < 1:
-            self.error(node, f"{what} '{text}' is not a whole number of 1 or more")
+        # Not str.isdigit(): it accepts '²', which int() refuses.
+        if not re.fullmatch(r"[0-9]+", text.strip()) or int(text) < 1:
+            self.error(
+                node,
+                f"{what} must be a whole number of 1 or more, not '{text}'",
+                "write digits only, such as 20",
+            )
             return None
         return int(text)
 
     def color(self, node: yaml.Node, text: str, what: str) -> str | None:
         if not COLOR_PATTERN.fullmatch(text.strip()):
-            self.error(node, f"{what} '{text}' is not a colour", 'write it as "#rrggbb", quoted')
+            self.error(
+                node, f"{what} must be a colour, not '{text}'", 'write it as "#rrggbb", quoted'
+            )
             return None
         return text.strip().lower()
 
     def country(self, node: yaml.Node, text: str, what: str) -> str | None:
         code = text.strip()
         if not re.fullmatch(r"[A-Za-z]{2}", code):
-            self.error(node, f"{what} '{text}' is not a country code", "use ISO 3166 alpha-2, as US")
+            self.error(
+                node,
+                f"{what} must be a two-letter country code, not '{text}'",
+                "use ISO 3166 alpha-2, such as US or GB",
+            )
             return None
         return code.upper()
 
     def language(self, node: yaml.Node, text: str, what: str) -> str | None:
         if not LANGUAGE_PATTERN.fullmatch(text.strip()):
-            self.error(node, f"{what} '{text}' is not a language tag", "use BCP 47, as en or uk")
+            self.error(
+                node,
+                f"{what} must be a language tag, not '{text}'",
+                "use BCP 47, such as en or uk",
+            )
             return None
         return text.strip()
 
     def kind(self, node: yaml.Node, text: str, what: str) -> str | None:
         if text not in HIGHLIGHT_KINDS:
             hint = did_you_mean(text, HIGHLIGHT_KINDS) or "one of: " + ", ".join(HIGHLIGHT_KINDS)
-            self.error(node, f"{what} '{text}' is not a highlight kind", hint)
+            self.error(node, f"{what} must be a highlight kind, not '{text}'", hint)
             return None
         return text
 

@@ -2,17 +2,19 @@
 
 This is one of the two modules that touch the file system (with `output`). It
 reads only inside the project: YAML under content/, seeds under seeds/ (a link
-that leads out of seeds/ is noted, never followed), and nothing else.
+that leads out of seeds/ is noted, never followed), and the names of the themes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import Location, Problems
+from .theme import theme_folder
 
 # libyaml's C parser, when PyYAML was built with it, composes about ten times faster.
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -34,35 +36,213 @@ class RawProject:
     digests: tuple[YamlFile, ...]
     seeds: dict[str, bytes]  # name relative to seeds/ -> the file's bytes
     seeds_outside: frozenset[str]  # names under seeds/ that link outside it
+    themes: frozenset[str] = frozenset({"default"})  # the themes site.yaml may name
 
 
-def yaml_hint(problem: str) -> str:
-    if "\\t" in problem or "tab" in problem:
-        return "YAML indents with spaces, not tabs"
+# The line breaks YAML counts (both PyYAML and libyaml), to find the line a mark is on.
+YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+UNKNOWN_YAML_HINT = (
+    "check this line and the one above: the indentation, ': ' after each key, "
+    "and that every quote is closed"
+)
+UNSTARTABLE = {
+    "@": "'@' is reserved in YAML",
+    "`": "'`' is reserved in YAML",
+    "%": "'%' starts a directive in YAML",
+}
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A YAML syntax error told in an editor's words: where, what, and how to fix it."""
+
+    line: int  # 0-based, as PyYAML's marks
+    column: int
+    message: str
+    hint: str
+
+
+def quoted(text: str) -> str:
+    """Text as a YAML quoted value: single quotes unless it holds one, then double."""
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def tokens_before(text: str, index: int) -> list[yaml.Token]:
+    """The YAML tokens that end at or before `index`, as far as the scanner gets."""
+    tokens = []
+    try:
+        for token in yaml.scan(text, Loader=YamlLoader):
+            if token.end_mark.index > index:
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    return tokens
+
+
+def describe_quote_problem(text: str, lines: list[str], mark: yaml.Mark) -> YamlProblem | None:
+    """A quoted value that ends right where the parser stopped is the likely culprit."""
+    quoted_scalars = [
+        token
+        for token in tokens_before(text, mark.index)
+        if isinstance(token, yaml.ScalarToken) and not token.plain
+    ]
+    if not quoted_scalars:
+        return None
+    token = quoted_scalars[-1]
+    end = token.end_mark
+    if end.line != mark.line or text[end.index : mark.index].strip(" \t"):
+        return None
+    start = token.start_mark
+    if start.line != end.line:
+        # Such a value is legal YAML, but here it swallowed the lines up to the error.
+        return YamlProblem(
+            start.line,
+            start.column,
+            f"the quote that opens this value is closed only on line {end.line + 1}",
+            "close the quote on this line with the same mark it opens with",
+        )
+    rest = lines[start.line][start.column :].rstrip()
+    key = lines[start.line][: start.column]
+    return YamlProblem(
+        start.line,
+        start.column,
+        "text follows the closing quote of this value",
+        "a value that starts with a quote mark must end with it; quote all of it:\n"
+        f"  {key.strip()} {quoted(rest)}",
+    )
+
+
+def describe_colon_in_value(lines: list[str], mark: yaml.Mark) -> YamlProblem:
+    """'mapping values are not allowed': an unquoted ': ' in a value, or a key indented too far."""
+    line = lines[mark.line]
+    key = re.match(r"(\s*(?:-\s+)*)([^\s#'\"][^:]*?):\s+", line)
+    if key and key.end() <= mark.column:
+        value = line[key.end() :].rstrip()
+        return YamlProblem(
+            mark.line,
+            key.end(),
+            "this value holds ': ', which YAML reads as the start of a key",
+            f"quote the value:\n  {key.group(2)}: {quoted(value)}",
+        )
+    indent = len(line) - len(line.lstrip())
+    return YamlProblem(
+        mark.line,
+        indent,
+        "this line is indented more than the key above it",
+        "keys of one mapping start in the same column; indent a line only under a key "
+        "that ends with ':'",
+    )
+
+
+def describe_yaml_error(text: str, error: yaml.MarkedYAMLError) -> YamlProblem:
+    """Turn PyYAML's (or libyaml's) wording into what an editor should change.
+
+    The two parsers word their errors differently but agree on the marks, so
+    this reads the marks and the text around them, and the wording only for the
+    kind of error.
+    """
+    mark = error.problem_mark or error.context_mark
+    context = error.context or ""
+    problem = error.problem or ""
+    raw = " ".join(part for part in (context, problem) if part)
+    if mark is None:
+        return YamlProblem(0, 0, f"this is not valid YAML: {raw}", UNKNOWN_YAML_HINT)
+    lines = YAML_LINE_BREAK.split(text)
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    if "\t" in indent or text[mark.index : mark.index + 1] == "\t":
+        column = indent.find("\t") if "\t" in indent else mark.column
+        return YamlProblem(
+            mark.line, column, "a tab indents this line", "YAML indents with spaces only"
+        )
     if "mapping values are not allowed" in problem:
-        return "a value that holds ': ' must be quoted, as \"like: this\""
-    if "found character '@'" in problem or "found character '`'" in problem:
-        return "a value that starts with @ or ` must be quoted"
-    if "expected <block end>" in problem:
-        return "check the indentation: items of one list or mapping line up"
-    if "could not find expected ':'" in problem:
-        return "each key needs a colon and a space before its value"
-    if "found undefined alias" in problem:
-        return "a value starting with * must be quoted"
-    return ""
+        return describe_colon_in_value(lines, mark)
+    if "quoted scalar" in context and error.context_mark:
+        start = error.context_mark
+        return YamlProblem(
+            start.line,
+            start.column,
+            "the quote that opens this value is never closed",
+            "end the value with the same quote mark it starts with",
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        start = error.context_mark or mark
+        opening, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        return YamlProblem(
+            start.line,
+            start.column,
+            f"the '{opening}' that opens here is not closed",
+            f"end it with '{closing}' on the same line; quote items that hold ', ' or ': '",
+        )
+    if "simple key" in context and error.context_mark:
+        start = error.context_mark
+        key_line = lines[start.line]
+        fixed = re.sub(r":(?=\S)", ": ", key_line.strip(), count=1)
+        example = fixed if fixed != key_line.strip() else "date: 2025-05-21"
+        return YamlProblem(
+            start.line,
+            start.column,
+            "this line has no ': ' after its key",
+            f"write a colon and a space after the key, as:\n  {example}",
+        )
+    if "cannot start any token" in problem:
+        character = text[mark.index : mark.index + 1]
+        reason = UNSTARTABLE.get(character, f"'{character}' cannot start a value")
+        return YamlProblem(
+            mark.line,
+            mark.column,
+            f"a value cannot start with '{character}': {reason}",
+            f"quote the value:\n  {quoted(line[mark.column :].rstrip())}",
+        )
+    if "undefined alias" in problem:
+        return YamlProblem(
+            mark.line,
+            mark.column,
+            "a value cannot start with '*': YAML reads it as a reference to an anchor",
+            f"quote the value:\n  {quoted(line[mark.column :].rstrip())}",
+        )
+    if "single document" in context:
+        return YamlProblem(
+            mark.line,
+            mark.column,
+            "'---' starts a second document; a content file holds one",
+            "remove the '---' line, or move what follows into a file of its own",
+        )
+    quote_problem = describe_quote_problem(text, lines, mark)
+    if quote_problem is not None:
+        return quote_problem
+    if "expected" in problem:
+        return YamlProblem(
+            mark.line,
+            mark.column,
+            "this line does not line up with the lines above it",
+            "items of one list, and keys of one mapping, start in the same column",
+        )
+    return YamlProblem(mark.line, mark.column, f"this is not valid YAML: {raw}", UNKNOWN_YAML_HINT)
 
 
 def parse_yaml(path: str, text: str, problems: Problems) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=YamlLoader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=YamlLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        message = " ".join(part for part in (error.context, error.problem) if part)
-        problems.error(where, f"this is not valid YAML: {message}", yaml_hint(message))
+        found = describe_yaml_error(text, error)
+        where = Location(path, found.line + 1, found.column + 1)
+        problems.error(where, found.message, found.hint)
     except yaml.YAMLError as error:
-        problems.error(Location(path), f"this is not valid YAML: {error}")
+        problems.error(Location.whole_file(path), f"this is not valid YAML: {error}")
     return None
+
+
+def utf8_problem(data: bytes, error: UnicodeDecodeError) -> tuple[int, int, str]:
+    """Where bytes stop being UTF-8, as (line, column, message), all 1-based."""
+    before = data[: error.start]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    byte = data[error.start]
+    return line, column, f"the file is not valid UTF-8: byte {error.start} is 0x{byte:02X}"
 
 
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:
@@ -71,10 +251,11 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
+        line, column, message = utf8_problem(data, error)
         problems.error(
-            Location(relative),
-            f"the file is not valid UTF-8 (byte {error.start})",
-            "save it as UTF-8 in your editor",
+            Location(relative, line, column),
+            message,
+            "save it as UTF-8 in your editor (it was likely saved as Latin-1 or Windows-1252)",
         )
         return None
 
@@ -96,8 +277,8 @@ def read_folder(root: Path, folder: str, problems: Problems) -> tuple[YamlFile, 
     for path in sorted(directory.iterdir()):
         if path.suffix == ".yml" or (path.suffix == ".yaml" and not path.is_file()):
             problems.error(
-                Location(path.relative_to(root).as_posix()),
-                f"content/{folder}/ holds only files ending in .yaml",
+                Location.whole_file(path.relative_to(root).as_posix()),
+                f"content/{folder}/ holds only files ending in .yaml, so this one would be skipped",
                 f"rename it to {path.stem}.yaml",
             )
         elif path.suffix == ".yaml":
@@ -123,12 +304,26 @@ def read_seeds(root: Path) -> tuple[dict[str, bytes], frozenset[str]]:
     return seeds, frozenset(outside)
 
 
+MISSING_FILE_HINTS = {
+    "site": "create it with at least:\n  title: My digest\n  base_url: https://example.org/digest/",
+    "sources": "create it with one entry per outlet:\n  nyt:\n    name: The New York Times",
+}
+
+
+def read_themes(root: Path) -> frozenset[str]:
+    """The names of the themes a site may choose: its own themes/ folders and `default`."""
+    folder = root / "themes"
+    names = {path.name for path in folder.iterdir()} if folder.is_dir() else set()
+    names.add("default")
+    return frozenset(name for name in names if theme_folder(root, name) is not None)
+
+
 def load_project(root: Path, problems: Problems) -> RawProject:
     """Read every content file and seed of the project at `root`."""
     content = root / "content"
     if not content.is_dir():
         problems.error(
-            Location("content/"),
+            Location.whole_file("content/"),
             f"there is no content/ folder in {root}",
             "run sitegen in a site project, or name one with --source DIR",
         )
@@ -140,9 +335,9 @@ def load_project(root: Path, problems: Problems) -> RawProject:
             site, sources = (loaded, sources) if name == "site" else (site, loaded)
         elif content.is_dir():
             problems.error(
-                Location(f"content/{name}.yaml"),
+                Location.whole_file(f"content/{name}.yaml"),
                 f"content/{name}.yaml is missing",
-                "see the README for what it holds",
+                MISSING_FILE_HINTS[name],
             )
     seeds, seeds_outside = read_seeds(root)
     return RawProject(
@@ -153,4 +348,5 @@ def load_project(root: Path, problems: Problems) -> RawProject:
         digests=read_folder(root, "digests", problems),
         seeds=seeds,
         seeds_outside=seeds_outside,
+        themes=read_themes(root),
     )

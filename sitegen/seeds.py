@@ -78,6 +78,17 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _fits(key: str, value: str) -> bool:
+    if not HEADER_VALUE[key].fullmatch(value):
+        return False
+    if key == "date":
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
+
+
 def read_header(text: str) -> tuple[dict[str, str], int]:
     """The seed's `key value` header and the offset where the article text starts.
 
@@ -92,7 +103,7 @@ def read_header(text: str) -> tuple[dict[str, str], int]:
         if key not in HEADER_KEYS or key in header:
             return header, word.start()
         value = next(words, None)
-        if value is None or not HEADER_VALUE[key].fullmatch(value.group()):
+        if value is None or not _fits(key, value.group()):
             return header, word.start()
         header[key] = value.group()
         position = value.end()

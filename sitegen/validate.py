@@ -18,10 +18,10 @@ from typing import Any
 import yaml
 
 from . import schema
-from .anchor import Ambiguous, Found, NotFound, SeedIndex
+from .anchor import Ambiguous, Found, NotFound, SeedIndex, first_difference
 from .errors import Location, Problems, did_you_mean
-from .fields import Reader, is_null
-from .load import RawProject, YamlFile
+from .fields import NODE_NAMES, Reader, is_null
+from .load import RawProject, YamlFile, quoted
 from .model import (
     Article,
     Comparison,
@@ -45,6 +45,15 @@ EXCERPT_LENGTH = 160
 def tag_slug(name: str) -> str:
     """FORMAT.md's tag slug: lower case, each run of non-letters/digits one '-', trimmed."""
     return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).lower()).strip("-")
+
+
+def words_before(seed: Seed, offset: int, count: int = 4) -> str:
+    """The last few words of the seed's article text before an offset, to suggest a prefix."""
+    return " ".join(seed.text[max(seed.body_start, offset - 60) : offset].split()[-count:])
+
+
+def words_after(seed: Seed, offset: int, count: int = 4) -> str:
+    return " ".join(seed.text[offset : offset + 60].split()[:count])
 
 
 def excerpt(text: str) -> str:
@@ -76,15 +85,29 @@ class SeedLibrary:
         return self.indexes[seed.name]
 
 
-def read_site_config(file: YamlFile | None, problems: Problems) -> SiteConfig:
+def read_site_config(
+    file: YamlFile | None, themes: frozenset[str], problems: Problems
+) -> SiteConfig:
     fallback = SiteConfig(title="", base_url=PLACEHOLDER_URL)
     if file is None or not file.readable:
         return fallback
     if file.root is None:
-        problems.error(Location(file.path), "site.yaml is empty", "it needs title and base_url")
+        problems.error(
+            Location.whole_file(file.path),
+            "site.yaml is empty",
+            "give it at least:\n  title: My digest\n  base_url: https://example.org/digest/",
+        )
         return fallback
-    values = Reader(file.path, problems).fields(file.root, schema.SITE, "site.yaml")
-    if values is None or "title" not in values or "base_url" not in values:
+    reader = Reader(file.path, problems)
+    values = reader.fields(file.root, schema.SITE, "site.yaml")
+    if values is None:
+        return fallback
+    theme = values.get("theme")
+    if theme is not None and theme not in themes:
+        hint = did_you_mean(theme, themes) or "themes you can use: " + ", ".join(sorted(themes))
+        node = value_node(file.root, "theme")
+        reader.error(node, f"there is no theme '{theme}' in themes/", hint)
+    if "title" not in values or "base_url" not in values:
         return fallback
     base_url = values.pop("base_url")
     labels = tuple(values.pop("labels", ()))
@@ -93,19 +116,37 @@ def read_site_config(file: YamlFile | None, problems: Problems) -> SiteConfig:
     )
 
 
-def read_sources(file: YamlFile | None, problems: Problems) -> dict[str, Source]:
-    if file is None or not file.readable or file.root is None:
-        return {}
+def read_sources(file: YamlFile | None, problems: Problems) -> dict[str, Source] | None:
+    """The sources by id, or None when sources.yaml could not be read as a mapping.
+
+    None (unlike an empty mapping) tells the stories not to check their sources,
+    since the problem with sources.yaml is reported already.
+    """
+    if file is None or not file.readable:
+        return None
+    if file.root is None:
+        return {}  # no sources yet: each article that names one is reported
     reader = Reader(file.path, problems)
     entries = reader.entries(file.root, "sources.yaml")
+    if entries is None:
+        return None
     sources: dict[str, Source] = {}
-    for entry in entries or ():
+    for entry in entries:
         source_id = reader.identifier(entry.key_node, entry.key, "the source id")
         values = reader.fields(entry.value, schema.SOURCE, f"source '{entry.key}'")
         if source_id is None or values is None or "name" not in values:
             continue
         sources[source_id] = Source(id=source_id, **values)
     return sources
+
+
+def item_node(sequence: yaml.Node, text: str) -> yaml.Node:
+    """The first item of a sequence node that reads `text`, for pointing errors at it."""
+    if isinstance(sequence, yaml.SequenceNode):
+        for item in sequence.value:
+            if isinstance(item, yaml.ScalarNode) and item.value.strip() == text:
+                return item
+    return sequence
 
 
 def value_node(mapping: yaml.Node, key: str) -> yaml.Node:
@@ -134,37 +175,84 @@ def seed_problem(name: str, library: SeedLibrary) -> tuple[str, str] | None:
     return None
 
 
+def not_found_hint(seed: Seed, quote: str, result: NotFound) -> str:
+    """Where the seed comes closest to a quote it does not hold, and where the two part."""
+    if not result.closest:
+        return "copy the quote from the seed; nothing in it comes close"
+    start, end = result.closest
+    passage = seed.text[start:end]
+    if result.differs_in_case:
+        return (
+            f"the seed has it with other capitals, line {seed.line_of(start)}: “{excerpt(passage)}”"
+        )
+    hint = f"closest passage, line {seed.line_of(start)}: “{excerpt(passage)}”"
+    difference = first_difference(quote, passage)
+    if difference:
+        hint += f"\nthe quote has “{difference[0]}” where the seed has “{difference[1]}”"
+    return hint
+
+
+def seed_lines(seed: Seed, spans: tuple[tuple[int, int], ...]) -> str:
+    return ", ".join(str(seed.line_of(start)) for start, _ in spans)
+
+
+def context_hint(seed: Seed, spans: tuple[tuple[int, int], ...], key: str, title: str) -> str:
+    """For each occurrence (up to five), the words right before or after it, as YAML to copy."""
+    lines = [title]
+    for start, end in spans[:5]:
+        words = words_before(seed, start) if key == "prefix" else words_after(seed, end)
+        lines.append(f"  line {seed.line_of(start)}: {key}: {quoted(words)}")
+    return "\n".join(lines)
+
+
+def fits_somewhere(index: SeedIndex, quote: str, key: str, text: str) -> bool:
+    """Whether the seed has the quote with this prefix (or suffix) at the seam, anywhere.
+
+    The seam is one space or none, as in matching (FORMAT.md).
+    """
+    pieces = (text, quote) if key == "prefix" else (quote, text)
+    return any(not isinstance(index.find(seam.join(pieces)), NotFound) for seam in (" ", ""))
+
+
 class StoryReader:
     """Reads one story file into a `Story`, anchoring every quote."""
 
     def __init__(
         self,
         file: YamlFile,
-        sources: dict[str, Source],
+        sources: dict[str, Source] | None,
         library: SeedLibrary,
         problems: Problems,
     ) -> None:
         self.file = file
-        self.sources = sources
+        self.sources = sources  # None when sources.yaml is unreadable: sources go unchecked
         self.library = library
         self.problems = problems
         self.reader = Reader(file.path, problems)
         self.seeds: dict[str, Seed] = {}  # article id -> its seed, for articles whose seed reads
-        self.declared: set[str] = set()  # every article id the file gives, valid or not
+        # Every article id the file gives as text, valid or not, so that highlights
+        # naming an article whose own entry is wrong do not add a second error.
+        self.declared: set[str] = set()
+        self.ids_complete = True  # False when an article has no id: names then go unchecked
 
     def read(self) -> Story | None:
         file, reader = self.file, self.reader
         slug = file.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         if not SLUG_PATTERN.fullmatch(slug):
             self.problems.error(
-                Location(file.path),
+                Location.whole_file(file.path),
                 f"'{slug}' is not a valid story slug",
-                f"rename the file: slugs use only a-z, 0-9 and '-', as {tag_slug(slug) or 'story'}.yaml",
+                "rename the file: slugs use only a-z, 0-9 and '-', "
+                f"as {tag_slug(slug) or 'story'}.yaml",
             )
         if not file.readable:
             return None
         if file.root is None:
-            self.problems.error(Location(file.path), "the story file is empty")
+            self.problems.error(
+                Location.whole_file(file.path),
+                "the story file is empty",
+                "give it at least title, date and articles, or delete the file",
+            )
             return None
         values = reader.fields(file.root, schema.STORY, "the story")
         if values is None:
@@ -181,7 +269,7 @@ class StoryReader:
             title=values["title"],
             date=date,
             summary=values.get("summary", ""),
-            tags=self.tags(values.get("tags", [])),
+            tags=self.tags(values.get("tags", []), value_node(file.root, "tags")),
             articles=tuple(articles),
             highlights=tuple(highlights),
             comparisons=tuple(comparisons),
@@ -192,20 +280,25 @@ class StoryReader:
         if node is None or is_null(node):
             return []
         if not isinstance(node, yaml.SequenceNode):
-            self.reader.error(node, f"'{what}' must be a list of mappings, each item starting '- '")
+            self.reader.error(
+                node,
+                f"'{what}' must be a list, not {NODE_NAMES[type(node)]}",
+                "start each item on a line of its own with '- '",
+            )
             return []
         return list(node.value)
 
-    def tags(self, names: list[str]) -> tuple[Tag, ...]:
+    def tags(self, names: list[str], node: yaml.Node) -> tuple[Tag, ...]:
         tags: dict[str, Tag] = {}
         for name in names:
             slug = tag_slug(name)
             if slug:
                 tags.setdefault(slug, Tag(name, slug))
             else:
-                self.problems.error(
-                    self.reader.at(self.file.root) if self.file.root else Location(self.file.path),
+                self.reader.error(
+                    item_node(node, name),
                     f"tag '{name}' has no letters or digits, so it can have no page",
+                    "name the tag with at least one letter or digit",
                 )
         return tuple(tags.values())
 
@@ -214,30 +307,38 @@ class StoryReader:
         seen: dict[str, Location] = {}
         items = self.items(node, "articles")
         if node is not None and not items and isinstance(node, yaml.SequenceNode | yaml.ScalarNode):
-            self.reader.error(node, "a story needs at least one article")
+            self.reader.error(
+                node,
+                "a story needs at least one article",
+                "add one under 'articles:', as '- id: ...' with its seed and source",
+            )
         for item in items:
             values = self.reader.fields(item, schema.ARTICLE, "an article")
             if values is None:
                 continue
+            id_node = value_node(item, "id")
+            if isinstance(id_node, yaml.ScalarNode) and id_node is not item:
+                self.declared.add(id_node.value.strip())
+            else:
+                self.ids_complete = False
             article_id = values.get("id")
             if article_id in seen:
                 self.reader.error(
-                    item,
+                    id_node,
                     f"article id '{article_id}' is used twice in this story",
                     f"the first is on line {seen[article_id].line}; give each article its own id",
                 )
                 continue
             if article_id:
-                seen[article_id] = self.reader.at(item)
-                self.declared.add(article_id)
+                seen[article_id] = self.reader.at(id_node)
             seed = self.seed(item, values.get("seed"))
             source = values.get("source")
-            if source is not None and source not in self.sources:
-                self.unknown_source(item, "source", source)
+            if source is not None and self.sources is not None and source not in self.sources:
+                self.unknown_source(value_node(item, "source"), source)
                 source = None
             for cited in values.get("cites", []):
-                if cited not in self.sources:
-                    self.unknown_source(item, "cites", cited)
+                if self.sources is not None and cited not in self.sources:
+                    self.unknown_source(item_node(value_node(item, "cites"), cited), cited)
             if article_id is None or seed is None or source is None:
                 continue
             self.seeds[article_id] = seed
@@ -258,9 +359,11 @@ class StoryReader:
             )
         return articles
 
-    def unknown_source(self, item: yaml.Node, key: str, source: str) -> None:
-        node = value_node(item, key)
-        hint = did_you_mean(source, self.sources) or "add it to content/sources.yaml"
+    def unknown_source(self, node: yaml.Node, source: str) -> None:
+        sources = self.sources or {}
+        hint = did_you_mean(source, sources) or (
+            f"add '{source}' to content/sources.yaml, or name one of: " + ", ".join(sources)
+        )
         self.reader.error(node, f"'{source}' is not a source of content/sources.yaml", hint)
 
     def seed(self, item: yaml.Node, name: str | None) -> Seed | None:
@@ -273,10 +376,14 @@ class StoryReader:
             return None
         seed = self.library.seed(name)
         if isinstance(seed, SeedDecodeError):
+            data = self.library.files[name]
+            line = data[: seed.byte_offset].count(b"\n") + 1
             self.reader.error(
                 node,
-                f"seeds/{name} is not valid UTF-8 (byte {seed.byte_offset})",
-                "re-save the scraped text as UTF-8",
+                f"seeds/{name} is not valid UTF-8: byte {seed.byte_offset} "
+                f"(line {line} of the seed) is 0x{data[seed.byte_offset]:02X}",
+                "re-save the scraped text as UTF-8 (it was likely saved as Latin-1 "
+                "or Windows-1252)",
             )
             return None
         return seed
@@ -288,41 +395,68 @@ class StoryReader:
         seed = self.seeds.get(article_id)
         if seed is None:
             return None
-        result = self.library.index(seed).find(quote, prefix, suffix)
+        index = self.library.index(seed)
+        result = index.find(quote, prefix, suffix)
         if isinstance(result, Found):
             return Span(result.start, result.end)
         where = f"seeds/{seed.name}"
         if isinstance(result, NotFound):
-            hint = ""
-            if result.closest:
-                start, end = result.closest
-                if result.differs_in_case:
-                    hint = f"the seed has it with other capitals, line {seed.line_of(start)}: "
-                else:
-                    hint = f"closest passage, line {seed.line_of(start)}: "
-                hint += f"“{excerpt(seed.text[start:end])}”"
             self.reader.error(
-                node, f"the quote is not in {where} (article '{article_id}')", hint
+                node,
+                f"the quote is not in {where} (article '{article_id}')",
+                not_found_hint(seed, quote, result),
             )
-            return None
-        assert isinstance(result, Ambiguous)
-        lines = ", ".join(str(seed.line_of(start)) for start, _ in result.spans)
-        count = len(result.spans)
-        if result.context_given:
-            message = f"the quote occurs {count} times in {where} (lines {lines}) and its prefix/suffix do not pick one"
+        elif not result.context_given:
+            self.reader.error(
+                node,
+                f"the quote occurs {len(result.spans)} times in {where} "
+                f"(lines {seed_lines(seed, result.spans)})",
+                context_hint(seed, result.spans, "prefix", "add a prefix that picks one:"),
+            )
         else:
-            message = f"the quote occurs {count} times in {where} (lines {lines})"
-        self.reader.error(node, message, self.context_hint(seed, result.spans))
+            self.context_problem(node, seed, index, quote, {"prefix": prefix, "suffix": suffix})
         return None
 
-    def context_hint(self, seed: Seed, spans: tuple[tuple[int, int], ...]) -> str:
-        """Suggest a prefix for each occurrence: the few words right before it."""
-        lines = ["add a prefix (text right before the quote) that picks one:"]
-        for start, _ in spans[:5]:
-            before = seed.text[max(seed.body_start, start - 40) : start]
-            words = " ".join(before.split()[-4:])
-            lines.append(f'  line {seed.line_of(start)}: prefix: "{words} "')
-        return "\n".join(lines)
+    def context_problem(
+        self, node: yaml.Node, seed: Seed, index: SeedIndex, quote: str, context: dict[str, str]
+    ) -> None:
+        """Report why a quote's prefix or suffix does not pick exactly one of its occurrences."""
+        where = f"seeds/{seed.name}"
+        found = index.find(quote)
+        spans = found.spans if isinstance(found, Ambiguous) else ()
+        if isinstance(found, Found):
+            spans = ((found.start, found.end),)
+        lines = seed_lines(seed, spans)
+        given = {key: text for key, text in context.items() if text}
+        for key, text in given.items():
+            if isinstance(index.find(text), NotFound):
+                self.reader.error(
+                    node,
+                    f"the {key} of this quote is not in {where}: '{excerpt(text)}'",
+                    f"copy the {key} from the seed, or drop it",
+                )
+                return
+        for key, text in given.items():
+            if not fits_somewhere(index, quote, key, text):
+                place = "after" if key == "prefix" else "before"
+                if len(spans) == 1:
+                    message = f"the quote is in {where} (line {lines}), "
+                    message += f"but not right {place} its {key}"
+                else:
+                    message = (
+                        f"the quote occurs {len(spans)} times in {where} (lines {lines}), "
+                        f"but never right {place} its {key}"
+                    )
+                title = f"the {key} that stands there:"
+                hint = context_hint(seed, spans, key, title) + "\ncopy it from there, or drop it"
+                self.reader.error(node, message, hint)
+                return
+        self.reader.error(
+            node,
+            f"the quote occurs {len(spans)} times in {where} (lines {lines}), "
+            f"and its {' and '.join(given)} {'do' if len(given) > 1 else 'does'} not pick one",
+            context_hint(seed, spans, "prefix", "give a prefix that picks one:"),
+        )
 
     def highlights(self, node: yaml.Node | None, article_ids: list[str]) -> list[Highlight]:
         highlights = []
@@ -362,8 +496,12 @@ class StoryReader:
         """The article id if it names a valid article; reported if it names none at all."""
         if article_id is None or article_id in ids:
             return article_id
-        if article_id not in self.declared:
-            hint = did_you_mean(article_id, ids) or "articles of this story: " + ", ".join(ids)
+        # With no articles, or one without an id (which may be the one meant), the
+        # articles' own problem is reported already.
+        if self.ids_complete and self.declared and article_id not in self.declared:
+            hint = did_you_mean(article_id, ids) or "articles of this story: " + ", ".join(
+                sorted(self.declared)
+            )
             self.reader.error(node, f"'{article_id}' is not an article of this story", hint)
         return None
 
@@ -425,14 +563,19 @@ def read_digest(file: YamlFile, story_slugs: set[str], problems: Problems) -> Di
     slug = file.path.rsplit("/", 1)[-1].removesuffix(".yaml")
     if not SLUG_PATTERN.fullmatch(slug):
         problems.error(
-            Location(file.path),
+            Location.whole_file(file.path),
             f"'{slug}' is not a valid digest slug",
-            "rename the file: slugs use only a-z, 0-9 and '-'",
+            "rename the file: slugs use only a-z, 0-9 and '-', "
+            f"as {tag_slug(slug) or 'digest'}.yaml",
         )
     if not file.readable:
         return None
     if file.root is None:
-        problems.error(Location(file.path), "the digest file is empty")
+        problems.error(
+            Location.whole_file(file.path),
+            "the digest file is empty",
+            "give it at least title, date and stories, or delete the file",
+        )
         return None
     values = reader.fields(file.root, schema.DIGEST, "the digest")
     if values is None:
@@ -440,8 +583,14 @@ def read_digest(file: YamlFile, story_slugs: set[str], problems: Problems) -> Di
     stories_node = value_node(file.root, "stories")
     for story in values.get("stories", []):
         if story not in story_slugs:
-            hint = did_you_mean(story, story_slugs) or "name a file of content/stories/ without .yaml"
-            reader.error(stories_node, f"there is no story '{story}'", hint)
+            hint = did_you_mean(story, story_slugs) or "the stories are: " + ", ".join(
+                sorted(story_slugs)
+            )
+            reader.error(
+                item_node(stories_node, story),
+                f"there is no story '{story}' in content/stories/",
+                hint,
+            )
     if {"title", "date", "stories"} - values.keys():
         return None
     return Digest(
@@ -471,7 +620,7 @@ def unify_tags(stories: list[Story]) -> list[Story]:
 
 def validate(raw: RawProject, problems: Problems) -> Site | None:
     """The validated site, or None when any error was reported."""
-    config = read_site_config(raw.site, problems)
+    config = read_site_config(raw.site, raw.themes, problems)
     sources = read_sources(raw.sources, problems)
     library = SeedLibrary(
         files=raw.seeds,
@@ -485,15 +634,13 @@ def validate(raw: RawProject, problems: Problems) -> Site | None:
     ]
     slugs = {file.path.rsplit("/", 1)[-1].removesuffix(".yaml") for file in raw.stories}
     digests = [
-        digest
-        for file in raw.digests
-        if (digest := read_digest(file, slugs, problems)) is not None
+        digest for file in raw.digests if (digest := read_digest(file, slugs, problems)) is not None
     ]
     if problems.has_errors:
         return None
     return Site(
         config=config,
-        sources=sources,
+        sources=sources or {},
         stories=tuple(sorted(unify_tags(stories), key=lambda s: (-s.date.toordinal(), s.slug))),
         digests=tuple(sorted(digests, key=lambda d: (-d.date.toordinal(), d.slug))),
     )

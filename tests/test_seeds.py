@@ -34,6 +34,8 @@ def seed(text: str | bytes, labels: tuple[str, ...] = DEFAULT_LABELS):  # type: 
         ),
         # A key whose value does not fit it is text: an article may open with "date night".
         ("date night was cancelled.", {}, "date night was cancelled."),
+        # A date that is not a day of the calendar is text, not a header.
+        ("date 2025-13-40 Text", {}, "date 2025-13-40 Text"),
         # A key given twice ends the header; the second one is text.
         ("date 2025-05-21 date 2025-05-22 Text", {"date": "2025-05-21"}, "date 2025-05-22 Text"),
     ],

@@ -14,7 +14,8 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def _xml(root: ElementTree.Element) -> bytes:
     ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def _add(parent: ElementTree.Element, tag: str, text: str = "", **attributes: str) -> None:
@@ -27,7 +28,6 @@ def render_feed(site: Site) -> bytes:
     """The newest `feed_size` stories; `updated` is the newest story's date, never the clock."""
     config, site_urls = site.config, urls.Urls(site.config.base_url)
     stories = site.stories[: config.feed_size]
-    ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
     _add(feed, "title", config.title)
     if config.description:
@@ -59,7 +59,6 @@ def render_sitemap(site: Site, pages: list[str]) -> bytes:
     site_urls = urls.Urls(site.config.base_url)
     dates = {urls.story(story.slug): story.date.isoformat() for story in site.stories}
     dates.update({urls.digest(d.slug): d.date.isoformat() for d in site.digests})
-    ElementTree.register_namespace("", SITEMAP)
     root = ElementTree.Element("urlset", {"xmlns": SITEMAP})
     for page in sorted(pages):
         entry = ElementTree.SubElement(root, "url")
