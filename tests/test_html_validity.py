@@ -26,7 +26,17 @@ def test_every_page_and_the_stylesheet_are_valid(example_site: Path) -> None:
     pages = sorted(str(p) for p in example_site.rglob("*.html"))
     stylesheets = sorted(str(p) for p in example_site.rglob("*.css"))
     result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--also-check-css", *pages, *stylesheets],
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            "--also-check-css",
+            *pages,
+            *stylesheets,
+        ],
         capture_output=True,
         text=True,
         check=False,
