@@ -243,6 +243,18 @@ class SeedIndex:
             if 0 <= first + left <= first + size - 1 + right < len(words)
         ]
         start, last = max(windows, key=lambda window: (similarity(window), -window[0], window[1]))
+        # Similarity favours dropping a reworded word at an end ("he desired" matches
+        # "he" better than "he wanted"); take in the seed's counterpart of each.
+        inside = {match.group().lower() for match in words[start : last + 1]}
+        quote_words = [word.lower() for word in WORD.findall(folded_quote)]
+        leading = next((i for i, w in enumerate(quote_words) if w in inside), 0)
+        trailing = next((i for i, w in enumerate(reversed(quote_words)) if w in inside), 0)
+        # Only where the window ends on a word of the quote: else the counterpart is in.
+        if words[start].group().lower() not in quote_words:
+            leading = 0
+        if words[last].group().lower() not in quote_words:
+            trailing = 0
+        start, last = max(0, start - leading), min(len(words) - 1, last + trailing)
         return self._seed_span(words[start].start(), words[last].end())
 
 
