@@ -107,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.verbose:
         print_timings(report, sys.stderr)
     if not report.ok:
-        print("sitegen: nothing was written; fix the errors above", file=sys.stderr)
+        if arguments.command == "build":
+            print("sitegen: nothing was written; fix the errors above", file=sys.stderr)
         return EXIT_CONTENT
     if arguments.command == "build":
         pages = sum(1 for name in report.files if name.endswith(".html"))

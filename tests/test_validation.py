@@ -167,8 +167,8 @@ def test_invalid_site_reports_exactly_its_problems(
 
     for problem in reported:
         assert problem.hint, f"{problem} tells what is wrong but not how to fix it"
-    summary = SUMMARY.fullmatch(stderr.splitlines()[-2])
-    assert summary and int(summary["errors"]) == len(expected), stderr
+    summaries = [m for line in stderr.splitlines() if (m := SUMMARY.fullmatch(line))]
+    assert len(summaries) == 1 and int(summaries[0]["errors"]) == len(expected), stderr
 
 
 def test_all_problems_of_a_run_are_reported_together_in_file_order(
