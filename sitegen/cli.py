@@ -1,14 +1,19 @@
 """The command line: parse arguments, run a command, print problems, pick the exit code.
 
 The only module that prints or exits. Exit codes: 0 done; 1 the content has
-errors; 2 wrong usage (bad arguments, an output folder sitegen may not replace).
+errors; 2 wrong usage (bad arguments, an output folder sitegen may not replace);
+3 the site could not be written (a full disk, no permission); 130 interrupted
+by SIGINT or SIGTERM. In every case but 0, the previous output is untouched.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -16,9 +21,26 @@ from urllib.parse import urlsplit
 from . import __version__
 from .build import BuildReport, build, check
 from .errors import Problem, Severity
-from .output import OutputRefused
+from .output import OutputRefused, WriteFailed
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C, so an interrupted build cleans up after itself."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def base_url_argument(value: str) -> str:
@@ -93,6 +115,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parser().parse_args(argv)
     except SystemExit as exit:
         return int(exit.code or 0)
+    try:
+        with sigterm_interrupts():
+            return run(arguments)
+    except KeyboardInterrupt:
+        print("sitegen: interrupted; the output folder is as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def run(arguments: argparse.Namespace) -> int:
     source: Path = arguments.source
     if arguments.command == "check":
         report = check(source, arguments.base_url)
@@ -103,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OutputRefused as refusal:
             print(f"sitegen: {refusal}", file=sys.stderr)
             return EXIT_USAGE
+        except WriteFailed as failure:
+            print(f"sitegen: {failure}; the output folder is as it was", file=sys.stderr)
+            return EXIT_WRITE_FAILED
     print_problems(report.problems, sys.stderr)
     if arguments.verbose:
         print_timings(report, sys.stderr)

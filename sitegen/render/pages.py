@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime
 import math
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -191,9 +193,29 @@ class PageRenderer:
             where = Location(f"themes/{self.theme.name}/templates/{error.name}", error.lineno or 0)
             raise TemplateProblem(Problem(where, f"template error: {error.message}")) from error
         except jinja2.TemplateError as error:
-            where = Location(f"themes/{self.theme.name}/templates/{template}")
-            raise TemplateProblem(Problem(where, f"template error: {error}")) from error
+            where = self._template_frame(error) or Location(
+                f"themes/{self.theme.name}/templates/{template}"
+            )
+            page_name = page if page is not None else template
+            message = f"template error while rendering {page_name or 'the front page'}: {error}"
+            raise TemplateProblem(Problem(where, message)) from error
         return html.encode()
+
+    def _template_frame(self, error: Exception) -> Location | None:
+        """The template file and line where a render error arose.
+
+        Jinja rewrites tracebacks so that frames of compiled templates carry the
+        template's own file name and line.
+        """
+        templates = self.theme.templates.resolve()
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            path = Path(frame.filename)
+            if path.suffix == ".html" and path.resolve().is_relative_to(templates):
+                relative = path.resolve().relative_to(templates).as_posix()
+                return Location(
+                    f"themes/{self.theme.name}/templates/{relative}", frame.lineno or 0
+                )
+        return None
 
     # -- views ---------------------------------------------------------------
 
