@@ -61,7 +61,16 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def build_process(project: Path, output: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "build", "--source", str(project), "--output", str(output)],
+        [
+            sys.executable,
+            "-m",
+            "sitegen",
+            "build",
+            "--source",
+            str(project),
+            "--output",
+            str(output),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
