@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 HEADER_KEYS = ("date", "url", "language")
 HEADER_VALUE = {
     "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "url": re.compile(r"\S+"),
+    # Only web addresses: a seed's url becomes a link on the page.
+    "url": re.compile(r"https?://\S+", re.IGNORECASE),
     "language": re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*"),
 }
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")

@@ -23,7 +23,11 @@ class Theme:
 
 
 def theme_folder(project: Path, name: str) -> Path | None:
-    candidates = [project / "themes" / name]
+    """The folder of a theme, or None; a project theme that links out of themes/ is not one."""
+    own = project / "themes" / name
+    candidates = []
+    if own.resolve().is_relative_to((project / "themes").resolve()):
+        candidates.append(own)
     if name == "default":
         candidates += [PACKAGED_THEMES / name, REPOSITORY_THEMES / name]
     for candidate in candidates:
