@@ -20,6 +20,10 @@ QUOTE_MARKS = "\"“”„‟«»‹›'‘’‚‛"  # noqa: RUF001 (these loo
 DASHES = "-‐‑‒–—―−"  # noqa: RUF001
 WHITE_SPACE = re.compile(r"\s")
 SPACE_RUN = re.compile(r"  +")
+# Characters that do not show: zero-width space, non-joiner and joiner, word
+# joiner, zero-width no-break space (a stray BOM) and soft hyphen. Scraped text
+# carries them where a reader sees nothing, so matching ignores them.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 WORD = re.compile(r"\w+")
 
 
@@ -79,28 +83,36 @@ def _normalize(text: str) -> tuple[str, OffsetMap | None]:
     return "".join(pieces), OffsetMap(tuple(starts), tuple(shifts))
 
 
-def fold(text: str) -> Folded:
-    """Fold a text for matching, keeping the way back to its offsets."""
-    normalized, nfc_map = _normalize(text)
-    # Chained str.replace measured faster than str.translate for this (issue 6).
-    for mark in QUOTE_MARKS[1:]:
-        normalized = normalized.replace(mark, '"')
-    for dash in DASHES[1:]:
-        normalized = normalized.replace(dash, "-")
-    spaced = WHITE_SPACE.sub(" ", normalized)
+def _drop(text: str, pattern: re.Pattern[str], keep: int) -> tuple[str, OffsetMap | None]:
+    """Remove each match of `pattern` but its first `keep` characters, with an offset map."""
     pieces: list[str] = []
     starts, shifts = [0], [0]
     position = 0
     removed = 0
-    for run in SPACE_RUN.finditer(spaced):
-        pieces.append(spaced[position : run.start() + 1])
-        removed += len(run.group()) - 1
-        position = run.end()
-        starts.append(run.end() - removed)
+    for match in pattern.finditer(text):
+        pieces.append(text[position : match.start() + keep])
+        removed += len(match.group()) - keep
+        position = match.end()
+        starts.append(match.end() - removed)
         shifts.append(removed)
-    pieces.append(spaced[position:])
-    maps = (nfc_map,) if nfc_map else ()
-    return Folded("".join(pieces), (*maps, OffsetMap(tuple(starts), tuple(shifts))))
+    if not removed:
+        return text, None
+    pieces.append(text[position:])
+    return "".join(pieces), OffsetMap(tuple(starts), tuple(shifts))
+
+
+def fold(text: str) -> Folded:
+    """Fold a text for matching, keeping the way back to its offsets."""
+    normalized, nfc_map = _normalize(text)
+    visible, invisible_map = _drop(normalized, INVISIBLE, keep=0)
+    # Chained str.replace measured faster than str.translate for this (issue 6).
+    for mark in QUOTE_MARKS[1:]:
+        visible = visible.replace(mark, '"')
+    for dash in DASHES[1:]:
+        visible = visible.replace(dash, "-")
+    folded, space_map = _drop(WHITE_SPACE.sub(" ", visible), SPACE_RUN, keep=1)
+    maps = tuple(m for m in (nfc_map, invisible_map, space_map) if m is not None)
+    return Folded(folded, maps)
 
 
 def fold_quote(text: str) -> str:

@@ -95,6 +95,11 @@ ARTICLE: Fields = {
     "url": Field("url", "The original article."),
     "date": Field("date", "Publication date; else the seed's header date; else the story's."),
     "cites": Field("id-list", "Sources this article relays (keys of `sources.yaml`)."),
+    "language": Field(
+        "language",
+        "BCP 47 language of the article's text, when not the site's; sets `lang` and, for "
+        "right-to-left scripts, `dir` on the page. Default: the seed header's `language`.",
+    ),
 }
 
 HIGHLIGHT: Fields = {

@@ -354,7 +354,7 @@ class StoryReader:
                     title=values.get("title", ""),
                     url=values.get("url") or seed.header.get("url", ""),
                     cites=tuple(values.get("cites", ())),
-                    language=seed.header.get("language", ""),
+                    language=values.get("language") or seed.header.get("language", ""),
                 )
             )
         return articles

@@ -59,3 +59,20 @@ def test_a_seed_header_url_that_is_http_becomes_the_original_link(
     assert code == 0, err
     page = BeautifulSoup((tmp_path / "out" / STORY).read_text(encoding="utf-8"), "html.parser")
     assert page.select_one('#article-up a[href="https://www.pravda.com.ua/eng/news/1/"]')
+
+
+def test_an_article_in_a_right_to_left_language_sets_lang_and_dir(
+    example_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = example_project / "content" / "stories" / "trump-eu-sanctions.yaml"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(
+        text.replace("    source: unn\n", "    source: unn\n    language: ar\n", 1), "utf-8"
+    )
+    assert "language: ar" in story.read_text(encoding="utf-8")
+    code, err = build(example_project, tmp_path / "out", capsys)
+    assert code == 0, err
+    page = BeautifulSoup((tmp_path / "out" / STORY).read_text(encoding="utf-8"), "html.parser")
+    unn, up = page.select_one("#article-unn"), page.select_one("#article-up")
+    assert unn is not None and unn["lang"] == "ar" and unn["dir"] == "rtl"
+    assert up is not None and not up.has_attr("dir")  # the site's language, left to right

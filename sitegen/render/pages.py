@@ -64,6 +64,22 @@ class TemplateProblem(Exception):
         self.problem = problem
 
 
+# Languages written right to left, by primary subtag; a script subtag decides first.
+RIGHT_TO_LEFT_LANGUAGES = frozenset(
+    "ar arc ckb dv fa he iw ks ps sd syr ug ur yi".split()  # noqa: SIM905 (a word list reads better)
+)
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"})
+
+
+def text_direction(language: str) -> str:
+    """'rtl' for a BCP 47 tag of a right-to-left language or script, else 'ltr'."""
+    subtags = language.lower().split("-")
+    scripts = [tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()]
+    if scripts:
+        return "rtl" if scripts[0] in RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    return "rtl" if subtags[0] in RIGHT_TO_LEFT_LANGUAGES else "ltr"
+
+
 def format_date(value: datetime.date) -> str:
     """A date as readers write it, the same on every machine and locale."""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
@@ -125,6 +141,7 @@ class ArticleView:
     cited: tuple[Badge, ...]
     paragraphs: tuple[RenderedParagraph, ...]
     seed_url: str
+    direction: str  # "rtl" or "ltr", for the article's language
 
 
 @dataclass(frozen=True)
@@ -232,6 +249,7 @@ class PageRenderer:
             cited=tuple(self.badges[source_id] for source_id in article.cites),
             paragraphs=tuple(paragraphs),
             seed_url=self.site_urls.href(f"seeds/{article.seed.name}", urls.story(story.slug)),
+            direction=text_direction(article.language),
         )
 
     def comparison_view(self, story: Story, comparison: Comparison) -> ComparisonView:
