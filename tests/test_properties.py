@@ -7,9 +7,9 @@ as seeds, arbitrary text and quotes, arbitrary YAML documents as story files.
 from __future__ import annotations
 
 import shutil
-from unicodedata import combining
 from pathlib import Path
 from typing import Any
+from unicodedata import combining
 
 import yaml
 from hypothesis import HealthCheck, given, settings
