@@ -22,7 +22,7 @@ from sitegen.seeds import HEADER_KEYS, SeedDecodeError, parse_seed
 
 MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
 # Text with the characters folding cares about, so examples exercise its rules.
-TRICKY = st.sampled_from(list("  \n\t\u00a0\u2009\u200b\u00ad\"“”'’«»-–—−e\u0301éİ:ab.\r"))
+TRICKY = st.sampled_from(list("  \n\t\u00a0\u2009\u200b\u00ad\"“”'’«»-–—−e\u0301éİ:ab.\r"))  # noqa: RUF001
 TEXT = st.text(st.one_of(TRICKY, st.characters()), max_size=200)
 
 
