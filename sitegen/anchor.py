@@ -148,9 +148,16 @@ Anchoring = Found | NotFound | Ambiguous
 class SeedIndex:
     """A seed's article text folded once, for finding many quotes in it."""
 
+    # A seed this long that is searched this often gets a word index: a scan
+    # costs time in the seed's length per quote, the index about one lookup.
+    INDEX_FROM_LENGTH = 100_000
+    INDEX_FROM_SEARCHES = 32
+
     def __init__(self, text: str, body_start: int) -> None:
         self.body_start = body_start
         self.folded = fold(text[body_start:])
+        self.searches = 0
+        self.words: dict[str, list[int]] | None = None
 
     def _seed_span(self, start: int, end: int) -> tuple[int, int]:
         span_start, span_end = self.folded.original_span(start, end)
@@ -158,6 +165,22 @@ class SeedIndex:
 
     def occurrences(self, quote: str) -> list[int]:
         """Folded start offsets of every occurrence, overlapping ones included."""
+        self.searches += 1
+        if (
+            self.words is None
+            and self.searches > self.INDEX_FROM_SEARCHES
+            and len(self.folded.text) > self.INDEX_FROM_LENGTH
+        ):
+            self.words = {}
+            for match in WORD.finditer(self.folded.text):
+                self.words.setdefault(match.group(), []).append(match.start())
+        if self.words is not None:
+            found = self.indexed_occurrences(quote, self.words)
+            if found is not None:
+                return found
+        return self.scanned_occurrences(quote)
+
+    def scanned_occurrences(self, quote: str) -> list[int]:
         haystack = self.folded.text
         found = []
         position = haystack.find(quote)
@@ -165,6 +188,21 @@ class SeedIndex:
             found.append(position)
             position = haystack.find(quote, position + 1)
         return found
+
+    def indexed_occurrences(self, quote: str, words: dict[str, list[int]]) -> list[int] | None:
+        """Occurrences found through the quote's rarest inner word, or None if it has none.
+
+        An inner word (neither first nor last) of the quote stands whole in the
+        seed wherever the quote does, since the characters around it are the
+        quote's own; so every occurrence is one of that word's places.
+        """
+        inner = list(WORD.finditer(quote))[1:-1]
+        if not inner:
+            return None
+        rarest = min(inner, key=lambda match: len(words.get(match.group(), ())))
+        haystack = self.folded.text
+        starts = (place - rarest.start() for place in words.get(rarest.group(), ()))
+        return [start for start in starts if start >= 0 and haystack.startswith(quote, start)]
 
     def _fits_context(self, start: int, end: int, prefix: str, suffix: str) -> bool:
         haystack = self.folded.text

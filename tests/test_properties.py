@@ -6,6 +6,7 @@ as seeds, arbitrary text and quotes, arbitrary YAML documents as story files.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,38 @@ def test_any_story_file_builds_or_reports_located_errors(
         assert problem.location.path, problem
         assert problem.location.line >= 1, problem.format()
         assert problem.message
+
+
+@given(TEXT, TEXT)
+def test_the_word_index_finds_exactly_what_a_scan_finds(text: str, quote: str) -> None:
+    index = SeedIndex(text, 0)
+    folded_quote = fold_quote(quote)
+    words: dict[str, list[int]] = {}
+    for match in re.finditer(r"\w+", index.folded.text):
+        words.setdefault(match.group(), []).append(match.start())
+    indexed = index.indexed_occurrences(folded_quote, words)
+    if indexed is not None:
+        assert indexed == index.scanned_occurrences(folded_quote)
+
+
+@given(st.data())
+def test_the_word_index_agrees_on_quotes_taken_from_the_text(data: st.DataObject) -> None:
+    words = data.draw(
+        st.lists(
+            st.sampled_from(["the", "talks", "Putin", "a", "e\u0301", "—", "said"]),
+            min_size=3,
+            max_size=40,
+        )
+    )
+    text = " ".join(words)
+    start = data.draw(st.integers(0, len(words) - 3))
+    quote = " ".join(words[start : start + data.draw(st.integers(3, len(words) - start))])
+    index = SeedIndex(text, 0)
+    folded_quote = fold_quote(quote)
+    table: dict[str, list[int]] = {}
+    for match in re.finditer(r"\w+", index.folded.text):
+        table.setdefault(match.group(), []).append(match.start())
+    indexed = index.indexed_occurrences(folded_quote, table)
+    # None: the quote has no inner word, and the matcher scans instead.
+    assert indexed is None or indexed == index.scanned_occurrences(folded_quote)
+    assert indexed is not None or len(re.findall(r"\w+", folded_quote)) < 3

@@ -262,7 +262,8 @@ def test_markdown_and_text_from_content_cannot_inject_markup(
     assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
     html = (output / STORY / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.find("script") is None
+    # JSON-LD is data, not script; every other script element would be injected.
+    assert [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"] == []
     assert soup.find("b") is None
     assert not soup.select("[onerror]")
     assert not [

@@ -90,11 +90,20 @@ def render_paragraphs(
     speaker_of: Callable[[Highlight], str],
 ) -> list[RenderedParagraph]:
     """The seed's paragraphs as HTML with marks, each with the notes that end in it."""
+    # One sweep over paragraphs and highlights, both in text order, so each
+    # paragraph sees only the highlights that reach it: linear, not P x H.
+    by_start = sorted(highlights, key=lambda h: h.span.start)
+    waiting = 0
+    reaching: list[Highlight] = []
     rendered = []
     for paragraph in seed.paragraphs:
-        html = _render_paragraph(seed.text, paragraph, highlights, speaker_of)
+        while waiting < len(by_start) and by_start[waiting].span.start < paragraph.end:
+            reaching.append(by_start[waiting])
+            waiting += 1
+        reaching = [h for h in reaching if h.span.end > paragraph.start]
+        html = _render_paragraph(seed.text, paragraph, reaching, speaker_of)
         notes = sorted(
-            (h for h in highlights if paragraph.start < h.span.end <= paragraph.end),
+            (h for h in reaching if paragraph.start < h.span.end <= paragraph.end),
             key=lambda h: (h.span.end, h.number),
         )
         rendered.append(RenderedParagraph(Markup(html), tuple(notes)))
