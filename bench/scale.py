@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = (
-    "Officials said on day {n} that the minister “would not rule out” new measures – "
+    "Officials said on day {n} that the minister “would not rule out” new measures – "  # noqa: RUF001
     "a shift, they added, from the talks held earlier in the week."
 )
 
