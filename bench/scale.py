@@ -100,7 +100,8 @@ def main() -> None:
     for size in (1_000_000, 5_000_000, 20_000_000):
         figures = run(size, 20)
         print(
-            f"{'seed':<11} {size:>11,} {20:>10} {figures['seconds']:>8.2f} {figures['peak_mb']:>8.0f}"
+            f"{'seed':<11} {size:>11,} {20:>10} "
+            f"{figures['seconds']:>8.2f} {figures['peak_mb']:>8.0f}"
         )
     for size, count in (
         (2_000_000, 1_000),
