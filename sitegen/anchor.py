@@ -46,6 +46,7 @@ class OffsetMap:
 class Folded:
     text: str
     maps: tuple[OffsetMap, ...]  # applied last to first to get back to the source
+    source: str  # the text it was folded from
 
     def original(self, offset: int) -> int:
         for offset_map in reversed(self.maps):
@@ -53,11 +54,21 @@ class Folded:
         return offset
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """The source span of a folded span that starts and ends on a non-space character."""
+        """The source span of a folded span that starts and ends on a non-space character.
+
+        The end is where the next folded character comes from, so a character
+        that NFC made of several (e and a combining accent) is taken whole; any
+        white space or invisible character before that point is left out.
+        """
+        begin = self.original(start) if start < len(self.text) else len(self.source)
         if end <= start:
-            position = self.original(start)
-            return position, position
-        return self.original(start), self.original(end - 1) + 1
+            return begin, begin
+        finish = self.original(end) if end < len(self.text) else len(self.source)
+        while finish > begin + 1 and (
+            self.source[finish - 1].isspace() or INVISIBLE.fullmatch(self.source[finish - 1])
+        ):
+            finish -= 1
+        return begin, finish
 
 
 def _normalize(text: str) -> tuple[str, OffsetMap | None]:
@@ -112,7 +123,7 @@ def fold(text: str) -> Folded:
         visible = visible.replace(dash, "-")
     folded, space_map = _drop(WHITE_SPACE.sub(" ", visible), SPACE_RUN, keep=1)
     maps = tuple(m for m in (nfc_map, invisible_map, space_map) if m is not None)
-    return Folded(folded, maps)
+    return Folded(folded, maps, text)
 
 
 def fold_quote(text: str) -> str:
@@ -145,6 +156,14 @@ class Ambiguous:
 Anchoring = Found | NotFound | Ambiguous
 
 
+def word_places(text: str) -> dict[str, list[int]]:
+    """Each word of a text with the offsets where it starts, in order."""
+    places: dict[str, list[int]] = {}
+    for match in WORD.finditer(text):
+        places.setdefault(match.group(), []).append(match.start())
+    return places
+
+
 class SeedIndex:
     """A seed's article text folded once, for finding many quotes in it."""
 
@@ -171,9 +190,7 @@ class SeedIndex:
             and self.searches > self.INDEX_FROM_SEARCHES
             and len(self.folded.text) > self.INDEX_FROM_LENGTH
         ):
-            self.words = {}
-            for match in WORD.finditer(self.folded.text):
-                self.words.setdefault(match.group(), []).append(match.start())
+            self.words = word_places(self.folded.text)
         if self.words is not None:
             found = self.indexed_occurrences(quote, self.words)
             if found is not None:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen import schema
-from sitegen.anchor import Ambiguous, Found, NotFound, SeedIndex, fold, fold_quote
+from sitegen.anchor import Ambiguous, Found, NotFound, SeedIndex, fold, fold_quote, word_places
 from sitegen.build import check
 from sitegen.seeds import HEADER_KEYS, SeedDecodeError, parse_seed
 
@@ -142,10 +142,7 @@ def test_any_story_file_builds_or_reports_located_errors(
 def test_the_word_index_finds_exactly_what_a_scan_finds(text: str, quote: str) -> None:
     index = SeedIndex(text, 0)
     folded_quote = fold_quote(quote)
-    words: dict[str, list[int]] = {}
-    for match in re.finditer(r"\w+", index.folded.text):
-        words.setdefault(match.group(), []).append(match.start())
-    indexed = index.indexed_occurrences(folded_quote, words)
+    indexed = index.indexed_occurrences(folded_quote, word_places(index.folded.text))
     if indexed is not None:
         assert indexed == index.scanned_occurrences(folded_quote)
 
@@ -164,10 +161,7 @@ def test_the_word_index_agrees_on_quotes_taken_from_the_text(data: st.DataObject
     quote = " ".join(words[start : start + data.draw(st.integers(3, len(words) - start))])
     index = SeedIndex(text, 0)
     folded_quote = fold_quote(quote)
-    table: dict[str, list[int]] = {}
-    for match in re.finditer(r"\w+", index.folded.text):
-        table.setdefault(match.group(), []).append(match.start())
-    indexed = index.indexed_occurrences(folded_quote, table)
+    indexed = index.indexed_occurrences(folded_quote, word_places(index.folded.text))
     # None: the quote has no inner word, and the matcher scans instead.
     assert indexed is None or indexed == index.scanned_occurrences(folded_quote)
     assert indexed is not None or len(re.findall(r"\w+", folded_quote)) < 3
