@@ -4,6 +4,7 @@ load      read content/ YAML and seeds/
 validate  check every file and anchor every quote, collecting all problems
 theme     find the theme's templates and static files
 render    every page, feed, sitemap and annotation file, in memory
+search    the Pagefind index of the rendered pages (build only, not check)
 write     swap the new site in for the old one, atomically
 """
 
@@ -16,13 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Location, Problem, Problems
+from .anchor_record import merge, write_record
+from .errors import Problem, Problems
 from .load import RawProject, load_project
 from .model import Site
 from .output import check_output_folder, write_site
+from .progress import Progress
 from .render.pages import TemplateProblem
 from .render.site import render_site
-from .theme import load_theme, theme_folder
+from .search import build_search_index
+from .theme import resolve_theme
 from .validate import validate
 
 
@@ -32,6 +36,8 @@ class BuildReport:
     timings: list[tuple[str, float]] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     site: Site | None = None
+    progress: Progress | None = None  # told when each stage starts (a bar on a terminal)
+    anchor_record: dict[str, list[str]] = field(default_factory=dict)  # to keep once built
 
     @property
     def ok(self) -> bool:
@@ -40,14 +46,18 @@ class BuildReport:
 
 @contextmanager
 def _stage(report: BuildReport, name: str) -> Iterator[None]:
+    if report.progress is not None:
+        report.progress.stage(name)
     start = time.perf_counter()
     yield
     report.timings.append((name, time.perf_counter() - start))
 
 
-def check(project: Path, base_url: str | None = None) -> BuildReport:
+def check(
+    project: Path, base_url: str | None = None, progress: Progress | None = None
+) -> BuildReport:
     """Load, validate and render the site without writing anything."""
-    report = BuildReport()
+    report = BuildReport(progress=progress)
     problems = Problems()
     with _stage(report, "load"):
         raw = load_project(project, problems)
@@ -56,15 +66,7 @@ def check(project: Path, base_url: str | None = None) -> BuildReport:
     theme = None
     if site is not None:
         with _stage(report, "theme"):
-            folder = theme_folder(project, site.config.theme)
-            if folder is None:
-                problems.error(
-                    Location("content/site.yaml"),
-                    f"there is no theme '{site.config.theme}' in themes/",
-                    "remove the theme key to use the default theme",
-                )
-            else:
-                theme = load_theme(folder, site.config.theme)
+            theme = resolve_theme(project, site.config.theme, problems)
     if site is not None and theme is not None:
         with _stage(report, "render"):
             try:
@@ -73,6 +75,9 @@ def check(project: Path, base_url: str | None = None) -> BuildReport:
                 problems.extend([error.problem])
     report.problems = problems.sorted()
     report.site = site if not problems.has_errors else None
+    if report.site is not None:
+        seeds = frozenset(raw.seeds)
+        report.anchor_record = merge(raw.anchor_record, report.site.exact_quotes, seeds)
     return report
 
 
@@ -91,14 +96,24 @@ def build(
     project: Path,
     output: Path,
     base_url: str | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
-    Raises output.OutputRefused when `output` is not a folder sitegen may replace.
+    Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
+    output.WriteFailed when the disk refuses the site (or the search stage's scratch copy).
     """
     check_output_folder(output, project)
-    report = check(project, base_url)
+    report = check(project, base_url, progress)
+    if report.ok:
+        with _stage(report, "search"):
+            index = build_search_index(report.files)
+        if isinstance(index, Problem):
+            report.problems.append(index)
+        else:
+            report.files = dict(sorted({**report.files, **index.files}.items()))
     if report.ok:
         with _stage(report, "write"):
             write_site(report.files, output)
+        write_record(project, report.anchor_record)
     return report

@@ -19,9 +19,19 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
+from .align import align_story
 from .build import BuildReport, build, check
-from .errors import Problem, Severity
+from .errors import Problem, Problems, Severity, did_you_mean
+from .fix import apply_fixes
+from .json_schema import SCHEMA_NAMES, schema_text, write_schemas
+from .load import load_project
 from .output import OutputRefused, WriteFailed
+from .progress import progress_for
+from .report import FORMATS, as_github, as_json, as_text, counts, strict
+from .scaffold import ScaffoldRefused, new_site, new_story
+from .serve import serve
+from .suggest import suggested_comparisons
+from .validate import validate
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -93,6 +103,95 @@ def parser() -> argparse.ArgumentParser:
         description="Validate the content and render it in memory; write nothing.",
     )
     project_options(check_command)
+    check_command.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="how to print problems: text (default), json, or github (workflow commands)",
+    )
+    check_command.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 1 on any)"
+    )
+    check_command.add_argument(
+        "--fix",
+        action="store_true",
+        help="write the seed's new text into each quote found again in a changed seed",
+    )
+    serve_command = commands.add_parser(
+        "serve",
+        help="build, serve on 127.0.0.1 and rebuild on every change",
+        description="Serve the site under its base_url path on 127.0.0.1, rebuilding and "
+        "reloading the open page whenever content/, seeds/ or the theme change.",
+    )
+    project_options(serve_command)
+    serve_command.add_argument(
+        "--port", type=int, default=8000, metavar="N", help="the port; 0 picks a free one"
+    )
+    new_command = commands.add_parser(
+        "new", help="start a site project or a story", description="Scaffold a site or a story."
+    )
+    kinds = new_command.add_subparsers(dest="kind", metavar="KIND")
+    kinds.required = True
+    new_site_command = kinds.add_parser(
+        "site",
+        help="a site project that builds at once",
+        description="Create a site project: content, a sample story over a sample seed, "
+        "JSON Schemas for editors, and a GitHub Pages workflow.",
+    )
+    new_site_command.add_argument(
+        "directory", type=Path, metavar="DIR", help="an empty or new folder"
+    )
+    new_story_command = kinds.add_parser(
+        "story",
+        help="a story over one or more seeds",
+        description="Create content/stories/SLUG.yaml with one article per seed, its date "
+        "from the seeds' headers and a guessed source.",
+    )
+    new_story_command.add_argument("slug", metavar="SLUG", help="a-z, 0-9 and '-'")
+    new_story_command.add_argument(
+        "--seed",
+        dest="seeds",
+        action="append",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="a seed (a file in seeds/, or one to copy there); repeat for each article",
+    )
+    new_story_command.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site project; default: this folder",
+    )
+    schema_command = commands.add_parser(
+        "schema",
+        help="print the JSON Schemas of the content files",
+        description="Print the JSON Schema of each content file (for editors' YAML "
+        "language servers), or write them into a folder.",
+    )
+    schema_command.add_argument(
+        "name", nargs="?", choices=SCHEMA_NAMES, help="one schema; default: all of them"
+    )
+    schema_command.add_argument(
+        "--output", type=Path, metavar="DIR", help="write NAME.schema.json files into DIR"
+    )
+    align_command = commands.add_parser(
+        "align",
+        help="print suggested comparisons for a story",
+        description="Align the articles of a story and print the passages that tell the same "
+        "thing as `comparisons:` YAML, most confident first, ready to paste.",
+    )
+    align_command.add_argument(
+        "story", metavar="STORY", help="the story's slug, or its file in content/stories/"
+    )
+    align_command.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site project; default: this folder",
+    )
     return root
 
 
@@ -105,9 +204,28 @@ def print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
         print(f"{errors} error(s), {warnings} warning(s)", file=stream)
 
 
+def stage_counts(report: BuildReport) -> dict[str, str]:
+    """What each stage handled, shown beside its time by --verbose."""
+    pages = sum(1 for name in report.files if name.endswith(".html"))
+    files = f"{pages} pages, {len(report.files)} files"
+    handled = {"render": files, "write": files}
+    site = report.site
+    if site is not None:
+        highlights = sum(len(story.highlights) for story in site.stories)
+        comparisons = sum(len(story.comparisons) for story in site.stories)
+        seeds = {article.seed.name for story in site.stories for article in story.articles}
+        handled["load"] = (
+            f"{len(site.stories)} stories, {len(site.digests)} digests, {len(seeds)} seeds"
+        )
+        handled["validate"] = f"{highlights} highlights, {comparisons} comparisons"
+    return handled
+
+
 def print_timings(report: BuildReport, stream: TextIO) -> None:
+    handled = stage_counts(report)
     for name, seconds in report.timings:
-        print(f"  {name:<9} {seconds * 1000:8.1f} ms", file=stream)
+        line = f"  {name:<9} {seconds * 1000:8.1f} ms  {handled.get(name, '')}"
+        print(line.rstrip(), file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,14 +241,123 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def run(arguments: argparse.Namespace) -> int:
+def log_line(text: str) -> None:
+    """How `serve` reports: each line at once, on stderr."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    """`sitegen check`: problems in the chosen format; --fix rewrites drifted quotes."""
     source: Path = arguments.source
+    with progress_for(sys.stderr) as progress:
+        report = check(source, arguments.base_url, progress)
+    problems = strict(report.problems) if arguments.strict else report.problems
+    errors, _ = counts(problems)
+    if arguments.format == "json":
+        sys.stdout.write(as_json(problems))
+    elif arguments.format == "github":
+        sys.stdout.write(as_github(problems, source))
+    else:
+        sys.stderr.write(as_text(problems))
+    if arguments.verbose:
+        print_timings(report, sys.stderr)
+    if arguments.fix:
+        fixed = 0
+        for outcome in apply_fixes(source, report.problems):
+            if outcome.refused:
+                print(
+                    f"sitegen: {outcome.path} left as it was: {outcome.refused}; "
+                    "change the quotes by hand",
+                    file=sys.stderr,
+                )
+            else:
+                fixed += outcome.fixed
+                print(f"fixed {outcome.fixed} quote(s) in {outcome.path}", file=sys.stderr)
+        if fixed:
+            # The exit code tells of the content as it now is, after the fixes.
+            report = check(source, arguments.base_url)
+            problems = strict(report.problems) if arguments.strict else report.problems
+            errors, _ = counts(problems)
+            if problems:
+                print("after the fixes:", file=sys.stderr)
+                sys.stderr.write(as_text(problems))
+    if errors or not report.ok:
+        return EXIT_CONTENT
+    if arguments.format == "text":
+        print(f"no errors: {len(report.files)} files would be written")
+    return EXIT_OK
+
+
+def run_new(arguments: argparse.Namespace) -> int:
+    """`sitegen new site DIR` and `sitegen new story SLUG --seed FILE ...`."""
+    try:
+        if arguments.kind == "site":
+            for path in new_site(arguments.directory):
+                print(f"created {arguments.directory / path}")
+            print(f"next: cd {arguments.directory} && sitegen serve")
+            return EXIT_OK
+        story = new_story(arguments.source, arguments.slug, arguments.seeds)
+    except ScaffoldRefused as refusal:
+        print(f"sitegen: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
+    for note in story.notes:
+        print(note)
+    print(f"created {arguments.source / story.path}; next: sitegen check")
+    return EXIT_OK
+
+
+def run_schema(arguments: argparse.Namespace) -> int:
+    """`sitegen schema [NAME] [--output DIR]`."""
+    if arguments.output:
+        names = [arguments.name] if arguments.name else list(SCHEMA_NAMES)
+        for path in write_schemas(arguments.output, names):
+            print(f"wrote {path}")
+    else:
+        sys.stdout.write(schema_text(arguments.name))
+    return EXIT_OK
+
+
+def run_align(arguments: argparse.Namespace) -> int:
+    """`sitegen align STORY`: suggested comparisons on stdout, problems on stderr."""
+    problems = Problems()
+    site = validate(load_project(arguments.source, problems), problems)
+    slug = Path(arguments.story).name.removesuffix(".yaml")
+    if site is None:
+        print_problems(problems.sorted(), sys.stderr)
+        return EXIT_CONTENT
+    story = next((story for story in site.stories if story.slug == slug), None)
+    if story is None:
+        hint = did_you_mean(slug, [s.slug for s in site.stories])
+        print(f"sitegen: there is no story '{slug}' in content/stories/ {hint}", file=sys.stderr)
+        return EXIT_USAGE
+    if len(story.articles) < 2:
+        print(f"sitegen: story '{slug}' has one article: nothing to align", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(suggested_comparisons(story, align_story(story)))
+    return EXIT_OK
+
+
+def run(arguments: argparse.Namespace) -> int:
+    if arguments.command == "align":
+        return run_align(arguments)
+    if arguments.command == "new":
+        return run_new(arguments)
+    if arguments.command == "schema":
+        return run_schema(arguments)
     if arguments.command == "check":
-        report = check(source, arguments.base_url)
+        return run_check(arguments)
+    source: Path = arguments.source
+    if arguments.command == "serve":
+        try:
+            return serve(source, arguments.port, arguments.base_url, log_line)
+        except OSError as error:  # the port is taken, or may not be used
+            print(f"sitegen: cannot serve on port {arguments.port}: {error}", file=sys.stderr)
+            return EXIT_USAGE
     else:
         output = arguments.output or source / "output"
         try:
-            report = build(source, output, arguments.base_url)
+            with progress_for(sys.stderr) as progress:
+                report = build(source, output, arguments.base_url, progress)
         except OutputRefused as refusal:
             print(f"sitegen: {refusal}", file=sys.stderr)
             return EXIT_USAGE

@@ -44,6 +44,23 @@ class Location:
 
 
 @dataclass(frozen=True)
+class QuoteFix:
+    """A quote found again in its changed seed: what `sitegen check --fix` writes back.
+
+    Offsets are code points of the seed as read, header included, end exclusive.
+    `context` holds (key, old, new) for a prefix or suffix that no longer fits exactly.
+    """
+
+    seed: str
+    old_quote: str
+    new_quote: str
+    start: int
+    end: int
+    score: float
+    context: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content: where, what, and how to fix it."""
 
@@ -51,6 +68,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    fix: QuoteFix | None = None  # set when sitegen can make the change itself
 
     def format(self) -> str:
         text = f"{self.location}: {self.severity.value}: {self.message}"

@@ -132,7 +132,14 @@ class Reader:
 
     def value(self, node: yaml.Node, field: Field, what: str) -> Any:
         """The value of one field, converted by its type, or None after reporting a problem."""
-        if field.type in ("articles", "highlights", "comparisons", "passages"):
+        if field.type in (
+            "articles",
+            "highlights",
+            "comparisons",
+            "passages",
+            "quote-list",
+            "unrelated",
+        ):
             return node
         if is_null(node):
             if field.type == "color":

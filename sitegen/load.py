@@ -8,11 +8,12 @@ that leads out of seeds/ is noted, never followed), and the names of the themes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from .anchor_record import read_record
 from .errors import Location, Problems
 from .theme import theme_folder
 
@@ -37,6 +38,8 @@ class RawProject:
     seeds: dict[str, bytes]  # name relative to seeds/ -> the file's bytes
     seeds_outside: frozenset[str]  # names under seeds/ that link outside it
     themes: frozenset[str] = frozenset({"default"})  # the themes site.yaml may name
+    # Per seed, the quotes that matched it word for word in earlier builds (anchor_record).
+    anchor_record: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 # The line breaks YAML counts (both PyYAML and libyaml), to find the line a mark is on.
@@ -349,4 +352,5 @@ def load_project(root: Path, problems: Problems) -> RawProject:
         seeds=seeds,
         seeds_outside=seeds_outside,
         themes=read_themes(root),
+        anchor_record=read_record(root),
     )

@@ -8,7 +8,7 @@ anchored to one span of its seed. Each value that came from a file keeps its
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import Location
 from .seeds import Seed
@@ -27,6 +27,7 @@ class SiteConfig:
     labels: tuple[str, ...] = ()
     page_size: int = 50
     feed_size: int = 50
+    cname: str = ""  # a custom domain, written to CNAME
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Article:
     url: str = ""
     cites: tuple[str, ...] = ()
     language: str = ""
+    omit: tuple[Span, ...] = ()  # scraping debris: not shown as article text, not aligned
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Highlight:
     kind: str = "quote"
     speaker: str = ""
     note: str = ""
+    rating: str = ""  # a fact-check verdict, only on claim and disputed highlights
     location: Location = NOWHERE
 
 
@@ -79,6 +82,14 @@ class Passage:
 @dataclass(frozen=True)
 class Comparison:
     title: str
+    passages: tuple[Passage, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Unrelated:
+    """Passages the editor marks as not telling the same thing: never aligned together."""
+
     passages: tuple[Passage, ...]
     note: str = ""
 
@@ -99,6 +110,7 @@ class Story:
     tags: tuple[Tag, ...] = ()
     highlights: tuple[Highlight, ...] = ()
     comparisons: tuple[Comparison, ...] = ()
+    unrelated: tuple[Unrelated, ...] = ()
     location: Location = NOWHERE
 
     def article(self, article_id: str) -> Article:
@@ -120,3 +132,5 @@ class Site:
     sources: dict[str, Source]
     stories: tuple[Story, ...]  # newest first
     digests: tuple[Digest, ...]  # newest first
+    # Per seed, the quotes (folded) that matched word for word: for the anchor record.
+    exact_quotes: dict[str, frozenset[str]] = field(default_factory=dict)

@@ -28,6 +28,8 @@ FieldType = Literal[
     "highlights",  # a list of highlight mappings
     "comparisons",  # a list of comparison mappings
     "passages",  # article id -> quote, or a mapping of quote/prefix/suffix
+    "quote-list",  # a list of quotes, each text or a mapping of quote/prefix/suffix
+    "unrelated",  # a list of mappings, each with passages and an optional note
 ]
 
 HIGHLIGHT_KINDS = ("quote", "claim", "context", "disputed", "correction")
@@ -68,6 +70,10 @@ SITE: Fields = {
     "labels": Field("text-list", "Extra paragraph labels for seeds, added to the fixed list."),
     "page_size": Field("integer", "How many items a list page holds before `page/2/`. Default 50."),
     "feed_size": Field("integer", "How many of the newest stories `feed.xml` holds. Default 50."),
+    "cname": Field(
+        "text",
+        "A custom domain such as `news.example.org`, written to `CNAME` for GitHub Pages.",
+    ),
 }
 
 SOURCE: Fields = {
@@ -85,6 +91,10 @@ STORY: Fields = {
     "articles": Field("articles", "The articles of the story, at least one.", True),
     "highlights": Field("highlights", "Annotated spans of the articles' seeds."),
     "comparisons": Field("comparisons", "Passages of two or more articles shown side by side."),
+    "unrelated": Field(
+        "unrelated",
+        "Passages of two or more articles that the coverage view must never align together.",
+    ),
 }
 
 ARTICLE: Fields = {
@@ -95,6 +105,11 @@ ARTICLE: Fields = {
     "url": Field("url", "The original article."),
     "date": Field("date", "Publication date; else the seed's header date; else the story's."),
     "cites": Field("id-list", "Sources this article relays (keys of `sources.yaml`)."),
+    "omit": Field(
+        "quote-list",
+        "Spans of the seed that are not the article (scraping debris): shown as omitted, "
+        "never aligned. Each a quote, or a mapping of `quote`, `prefix`, `suffix`.",
+    ),
     "language": Field(
         "language",
         "BCP 47 language of the article's text, when not the site's; sets `lang` and, for "
@@ -110,12 +125,27 @@ HIGHLIGHT: Fields = {
     "note": Field("markdown", "The editor's note, Markdown, shown with the highlight."),
     "prefix": Field("quote", "Text right before the quote, to pick one of several matches."),
     "suffix": Field("quote", "Text right after the quote, to pick one of several matches."),
+    "rating": Field(
+        "text",
+        "A fact-check verdict on a claim or disputed highlight, such as `False`; "
+        "shown with the note and published as ClaimReview.",
+    ),
 }
 
 COMPARISON: Fields = {
     "title": Field("text", "What the passages tell.", True),
     "note": Field("markdown", "The editor's note on how the wording differs."),
     "passages": Field("passages", "Article id -> quote of that article; two or more.", True),
+}
+
+UNRELATED: Fields = {
+    "passages": Field(
+        "passages",
+        "Article id -> quote of that article; two or more. No sentence of one is aligned "
+        "with a sentence of another.",
+        True,
+    ),
+    "note": Field("markdown", "Why they are not related, for the next editor."),
 }
 
 PASSAGE: Fields = {
@@ -131,6 +161,14 @@ DIGEST: Fields = {
     "stories": Field("id-list", "Story slugs, in the order the digest shows them.", True),
 }
 
+THEME: Fields = {
+    "parent": Field(
+        "id",
+        "The theme this one extends, such as `default`: "
+        "every template or static file this theme lacks comes from it.",
+    ),
+}
+
 FILES: dict[str, tuple[str, Fields]] = {
     "content/site.yaml": ("site settings", SITE),
     "content/sources.yaml": ("each source, under its id", SOURCE),
@@ -138,8 +176,10 @@ FILES: dict[str, tuple[str, Fields]] = {
     "an item of `articles`": ("an article of a story", ARTICLE),
     "an item of `highlights`": ("a highlight", HIGHLIGHT),
     "an item of `comparisons`": ("a comparison", COMPARISON),
+    "an item of `unrelated`": ("passages marked as not related", UNRELATED),
     "a passage given as a mapping": ("a passage of a comparison", PASSAGE),
     "content/digests/<slug>.yaml": ("a digest", DIGEST),
+    "themes/<name>/theme.yaml": ("a theme's settings", THEME),
 }
 
 

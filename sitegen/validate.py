@@ -14,11 +14,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from . import schema
-from .anchor import Ambiguous, Found, NotFound, SeedIndex, first_difference
+from .anchor import Ambiguous, Found, NotFound, SeedIndex, first_difference, fold_quote
+from .drift import drift_warning, unclear_error
 from .errors import Location, Problems, did_you_mean
 from .fields import NODE_NAMES, Reader, is_null
 from .load import RawProject, YamlFile, quoted
@@ -34,10 +36,13 @@ from .model import (
     Span,
     Story,
     Tag,
+    Unrelated,
 )
+from .reanchor import Matcher, Reanchored, Unclear
 from .seeds import Seed, SeedDecodeError, parse_seed
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
+RATED_KINDS = ("claim", "disputed")  # the kinds a fact-check rating (ClaimReview) applies to
 PLACEHOLDER_URL = "https://example.invalid/"
 EXCERPT_LENGTH = 160
 
@@ -70,6 +75,9 @@ class SeedLibrary:
     labels: tuple[str, ...]
     parsed: dict[str, Seed | SeedDecodeError] = field(default_factory=dict)
     indexes: dict[str, SeedIndex] = field(default_factory=dict)
+    # Quotes (folded) that matched each seed word for word in an earlier build, and now.
+    once_matched: dict[str, frozenset[str]] = field(default_factory=dict)
+    matched_now: dict[str, set[str]] = field(default_factory=dict)
 
     def seed(self, name: str) -> Seed | SeedDecodeError:
         if name not in self.parsed:
@@ -107,6 +115,10 @@ def read_site_config(
         hint = did_you_mean(theme, themes) or "themes you can use: " + ", ".join(sorted(themes))
         node = value_node(file.root, "theme")
         reader.error(node, f"there is no theme '{theme}' in themes/", hint)
+    if "cname" in values:
+        values["cname"] = read_cname(
+            reader, value_node(file.root, "cname"), values["cname"], values.get("base_url")
+        )
     if "title" not in values or "base_url" not in values:
         return fallback
     base_url = values.pop("base_url")
@@ -114,6 +126,32 @@ def read_site_config(
     return SiteConfig(
         base_url=base_url if base_url.endswith("/") else base_url + "/", labels=labels, **values
     )
+
+
+DOMAIN_PATTERN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]")
+
+
+def read_cname(reader: Reader, node: yaml.Node, text: str, base_url: str | None) -> str:
+    """The custom domain of `cname:`, lower case, or '' after reporting why it is not one.
+
+    GitHub Pages reads a bare host name from CNAME: no scheme, no path, no port.
+    """
+    domain = text.strip().lower()
+    if not DOMAIN_PATTERN.fullmatch(domain):
+        bare = urlsplit(domain if "//" in domain else "//" + domain).hostname or ""
+        hint = f"write only the domain: cname: {bare}" if bare else "such as news.example.org"
+        reader.error(node, f"'cname' of site.yaml must be a domain name, not '{text}'", hint)
+        return ""
+    if base_url and urlsplit(base_url).hostname != domain:
+        # Pages serves the site at the custom domain's root; the feed, the sitemap and
+        # the canonical links would still name base_url.
+        reader.problems.warning(
+            reader.at(node),
+            f"cname is {domain} but base_url is {base_url}: "
+            "feed, sitemap and canonical links will point at base_url",
+            f"set base_url: https://{domain}/ (the Pages workflow passes it with --base-url)",
+        )
+    return domain
 
 
 def read_sources(file: YamlFile | None, problems: Problems) -> dict[str, Source] | None:
@@ -262,6 +300,7 @@ class StoryReader:
         ids = [article.id for article in articles]
         highlights = self.highlights(values.get("highlights"), ids)
         comparisons = self.comparisons(values.get("comparisons"), ids)
+        unrelated = self.unrelated(values.get("unrelated"), ids)
         if "title" not in values or date is None or not articles:
             return None
         return Story(
@@ -273,6 +312,7 @@ class StoryReader:
             articles=tuple(articles),
             highlights=tuple(highlights),
             comparisons=tuple(comparisons),
+            unrelated=tuple(unrelated),
             location=reader.at(file.root),
         )
 
@@ -342,6 +382,7 @@ class StoryReader:
             if article_id is None or seed is None or source is None:
                 continue
             self.seeds[article_id] = seed
+            omit = self.omissions(values.get("omit"), article_id)
             date = values.get("date") or seed.date or story_date
             if date is None:
                 continue
@@ -355,6 +396,7 @@ class StoryReader:
                     url=values.get("url") or seed.header.get("url", ""),
                     cites=tuple(values.get("cites", ())),
                     language=values.get("language") or seed.header.get("language", ""),
+                    omit=omit,
                 )
             )
         return articles
@@ -398,9 +440,27 @@ class StoryReader:
         index = self.library.index(seed)
         result = index.find(quote, prefix, suffix)
         if isinstance(result, Found):
+            self.library.matched_now.setdefault(seed.name, set()).add(fold_quote(quote))
             return Span(result.start, result.end)
         where = f"seeds/{seed.name}"
         if isinstance(result, NotFound):
+            # The seed may have been re-scraped: find the quote again, or say why not.
+            context = {"prefix": prefix, "suffix": suffix}
+            again = Matcher(index).reanchor(quote, prefix, suffix)
+            if isinstance(again, Reanchored):
+                # Only a quote that matched this seed before can have been moved by a
+                # re-scrape; any other is the editor's to fix (FORMAT.md: an error).
+                drifted = fold_quote(quote) in self.library.once_matched.get(seed.name, ())
+                at = self.reader.at(node)
+                self.problems.extend(
+                    [drift_warning(at, seed, article_id, quote, context, again, drifted)]
+                )
+                return Span(again.start, again.end) if drifted else None
+            if isinstance(again, Unclear):
+                self.problems.extend(
+                    [unclear_error(self.reader.at(node), seed, article_id, quote, context, again)]
+                )
+                return None
             self.reader.error(
                 node,
                 f"the quote is not in {where} (article '{article_id}')",
@@ -467,6 +527,14 @@ class StoryReader:
             article_id = self.known_article(
                 value_node(item, "article"), values.get("article"), article_ids
             )
+            rating = values.get("rating", "")
+            if rating and values.get("kind", "quote") not in RATED_KINDS:
+                self.reader.error(
+                    value_node(item, "rating"),
+                    "a rating is given only to a claim or a disputed highlight; "
+                    f"this one is a {values.get('kind', 'quote')}",
+                    "set 'kind: claim' or 'kind: disputed', or remove the rating",
+                )
             if article_id is None or "quote" not in values:
                 continue
             span = self.anchor(
@@ -487,6 +555,7 @@ class StoryReader:
                     kind=values.get("kind", "quote"),
                     speaker=values.get("speaker", ""),
                     note=values.get("note", ""),
+                    rating=rating,
                     location=self.reader.at(item),
                 )
             )
@@ -520,14 +589,53 @@ class StoryReader:
                 )
         return comparisons
 
-    def passages(self, node: yaml.Node, article_ids: list[str]) -> tuple[Passage, ...] | None:
+    def unrelated(self, node: yaml.Node | None, article_ids: list[str]) -> list[Unrelated]:
+        """Passages the editor marks as not related: anchored like a comparison's."""
+        marked = []
+        for item in self.items(node, "unrelated"):
+            values = self.reader.fields(item, schema.UNRELATED, "an item of 'unrelated'")
+            if values is None or "passages" not in values:
+                continue
+            passages = self.passages(values["passages"], article_ids, "an item of 'unrelated'")
+            if passages is not None:
+                marked.append(Unrelated(passages=passages, note=values.get("note", "")))
+        return marked
+
+    def omissions(self, node: yaml.Node | None, article_id: str) -> tuple[Span, ...]:
+        """The spans of `omit:`, each a quote or a mapping of quote, prefix and suffix."""
+        spans = []
+        for item in self.items(node, "omit"):
+            values: dict[str, Any] | None
+            if isinstance(item, yaml.MappingNode):
+                values = self.reader.fields(item, schema.PASSAGE, "an item of 'omit'")
+                quote_node = value_node(item, "quote")
+            else:
+                quote = self.reader.scalar(item, "an item of 'omit'")
+                values = {"quote": quote} if quote and quote.strip() else None
+                quote_node = item
+            if not values or "quote" not in values:
+                continue
+            span = self.anchor(
+                quote_node,
+                article_id,
+                values["quote"],
+                values.get("prefix", ""),
+                values.get("suffix", ""),
+            )
+            if span is not None:
+                spans.append(span)
+        return tuple(sorted(spans, key=lambda span: (span.start, span.end)))
+
+    def passages(
+        self, node: yaml.Node, article_ids: list[str], what: str = "a comparison"
+    ) -> tuple[Passage, ...] | None:
         entries = self.reader.entries(node, "'passages'")
         if entries is None:
             return None
         if len(entries) < 2:
             self.reader.error(
                 node,
-                "a comparison needs passages of at least two articles",
+                f"{what} needs passages of at least two articles",
                 "write them as article id: quote, one per line",
             )
         passages = []
@@ -626,6 +734,7 @@ def validate(raw: RawProject, problems: Problems) -> Site | None:
         files=raw.seeds,
         outside=raw.seeds_outside,
         labels=schema.DEFAULT_LABELS + config.labels,
+        once_matched=raw.anchor_record,
     )
     stories = [
         story
@@ -643,4 +752,5 @@ def validate(raw: RawProject, problems: Problems) -> Site | None:
         sources=sources or {},
         stories=tuple(sorted(unify_tags(stories), key=lambda s: (-s.date.toordinal(), s.slug))),
         digests=tuple(sorted(digests, key=lambda d: (-d.date.toordinal(), d.slug))),
+        exact_quotes={name: frozenset(quotes) for name, quotes in library.matched_now.items()},
     )

@@ -7,24 +7,32 @@ Where a highlight must close while an inner one stays open, the inner one is
 closed and reopened: a highlight can become several `<mark>` pieces, all with
 the same `data-highlight`. After its last piece comes the numbered link to
 its note, which works without JavaScript.
+
+Spans the editor omitted (an article's `omit:`, scraping debris) stay on the
+page, so their highlights keep their marks and the reader can see what was
+left out, but each is set apart in a `<span class="omitted">` headed
+"Omitted by the editor", never read as the article's text.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from ..model import Highlight
+from ..model import Highlight, Span
 from ..seeds import Paragraph, Seed
+
+OMITTED_TAG = '<span class="omitted-tag">Omitted by the editor:</span> '
 
 
 @dataclass(frozen=True)
 class RenderedParagraph:
     html: Markup
     notes: tuple[Highlight, ...]  # highlights whose last piece is in this paragraph
+    omitted: bool = False  # the whole paragraph is omitted by the editor
 
 
 def _open_mark(highlight: Highlight, speaker: str) -> str:
@@ -88,6 +96,7 @@ def render_paragraphs(
     seed: Seed,
     highlights: list[Highlight],
     speaker_of: Callable[[Highlight], str],
+    omitted: Sequence[Span] = (),
 ) -> list[RenderedParagraph]:
     """The seed's paragraphs as HTML with marks, each with the notes that end in it."""
     # One sweep over paragraphs and highlights, both in text order, so each
@@ -101,12 +110,13 @@ def render_paragraphs(
             reaching.append(by_start[waiting])
             waiting += 1
         reaching = [h for h in reaching if h.span.end > paragraph.start]
-        html = _render_paragraph(seed.text, paragraph, reaching, speaker_of)
+        html = _render_paragraph(seed.text, paragraph, reaching, speaker_of, omitted)
         notes = sorted(
             (h for h in reaching if paragraph.start < h.span.end <= paragraph.end),
             key=lambda h: (h.span.end, h.number),
         )
-        rendered.append(RenderedParagraph(Markup(html), tuple(notes)))
+        whole = any(o.start <= paragraph.start and paragraph.end <= o.end for o in omitted)
+        rendered.append(RenderedParagraph(Markup(html), tuple(notes), whole))
     return rendered
 
 
@@ -115,9 +125,33 @@ def _render_paragraph(
     paragraph: Paragraph,
     highlights: list[Highlight],
     speaker_of: Callable[[Highlight], str],
+    omitted: Sequence[Span] = (),
 ) -> str:
     if paragraph.label is None:
-        return _render_range(text, paragraph.start, paragraph.end, highlights, speaker_of)
+        return _render_kept(text, paragraph.start, paragraph.end, highlights, speaker_of, omitted)
     label = _render_range(text, paragraph.start, paragraph.label_end, highlights, speaker_of)
-    rest = _render_range(text, paragraph.label_end, paragraph.end, highlights, speaker_of)
+    rest = _render_kept(text, paragraph.label_end, paragraph.end, highlights, speaker_of, omitted)
     return f'<span class="label">{label}</span>{rest}'
+
+
+def _render_kept(
+    text: str,
+    start: int,
+    end: int,
+    highlights: list[Highlight],
+    speaker_of: Callable[[Highlight], str],
+    omitted: Sequence[Span],
+) -> str:
+    """text[start:end] with its marks, each omitted part set apart as omitted."""
+    out = []
+    position = start
+    for span in sorted(omitted, key=lambda s: s.start):
+        left, right = max(span.start, position), min(span.end, end)
+        if left >= right:
+            continue
+        out.append(_render_range(text, position, left, highlights, speaker_of))
+        inner = _render_range(text, left, right, highlights, speaker_of)
+        out.append(f'<span class="omitted">{OMITTED_TAG}{inner}</span>')
+        position = right
+    out.append(_render_range(text, position, end, highlights, speaker_of))
+    return "".join(out)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .. import urls
 from ..errors import Location, Problem
@@ -24,8 +25,10 @@ from ..model import Article, Comparison, Digest, Highlight, Site, Source, Story
 from ..schema import HIGHLIGHT_KINDS
 from ..theme import Theme
 from .colors import derived_color, text_color
+from .coverage import CoverageView
 from .markdown import render_inline, render_markdown
 from .marks import RenderedParagraph, render_paragraphs
+from .structured_data import json_for_script, story_structured_data
 
 MONTHS = [
     "January",
@@ -41,6 +44,8 @@ MONTHS = [
     "November",
     "December",
 ]
+
+SEARCH_PAGE = "search/"
 
 KIND_NAMES = {
     "quote": "Quote",
@@ -158,12 +163,16 @@ class ComparisonView:
 
 
 class PageRenderer:
-    def __init__(self, site: Site, theme: Theme) -> None:
+    def __init__(
+        self, site: Site, theme: Theme, coverage: dict[str, CoverageView] | None = None
+    ) -> None:
         self.site = site
         self.theme = theme
+        self.coverage = coverage or {}  # story slug -> its coverage view (2+ articles)
         self.site_urls = urls.Urls(site.config.base_url)
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(theme.templates)),
+            # The theme's own templates first, then those of the themes it extends.
+            loader=jinja2.FileSystemLoader([str(folder) for _, folder in theme.template_folders]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -207,7 +216,10 @@ class PageRenderer:
                 **context,
             )
         except jinja2.TemplateSyntaxError as error:
-            where = Location(f"themes/{self.theme.name}/templates/{error.name}", error.lineno or 0)
+            shown = error.filename and self.theme.template_path(error.filename)
+            where = Location(
+                shown or f"themes/{self.theme.name}/templates/{error.name}", error.lineno or 0
+            )
             raise TemplateProblem(Problem(where, f"template error: {error.message}")) from error
         except jinja2.TemplateError as error:
             where = self._template_frame(error) or Location(
@@ -224,14 +236,10 @@ class PageRenderer:
         Jinja rewrites tracebacks so that frames of compiled templates carry the
         template's own file name and line.
         """
-        templates = self.theme.templates.resolve()
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            path = Path(frame.filename)
-            if path.suffix == ".html" and path.resolve().is_relative_to(templates):
-                relative = path.resolve().relative_to(templates).as_posix()
-                return Location(
-                    f"themes/{self.theme.name}/templates/{relative}", frame.lineno or 0
-                )
+            shown = self.theme.template_path(frame.filename)
+            if Path(frame.filename).suffix == ".html" and shown:
+                return Location(shown, frame.lineno or 0)
         return None
 
     # -- views ---------------------------------------------------------------
@@ -242,7 +250,7 @@ class PageRenderer:
 
     def article_view(self, story: Story, article: Article) -> ArticleView:
         highlights = [h for h in story.highlights if h.article == article.id]
-        paragraphs = render_paragraphs(article.seed, highlights, self.speaker_name)
+        paragraphs = render_paragraphs(article.seed, highlights, self.speaker_name, article.omit)
         return ArticleView(
             article=article,
             badge=self.badges[article.source],
@@ -312,6 +320,7 @@ class PageRenderer:
             )
         tags = self.tags()
         yield ("tags/", self.render("tags.html", "tags/", title="Tags", tags=tags))
+        yield from self.search_page()
         for tag_name, slug, stories in tags:
             yield from self.listing(
                 urls.tag(slug), stories, title=f"Tag: {tag_name}", heading=tag_name, tag=tag_name
@@ -333,35 +342,22 @@ class PageRenderer:
                 )
 
     def front_pages(self) -> Iterator[tuple[str, bytes]]:
+        """The front page lists the digests, newest first; with none, the stories."""
         site = self.site
-        if site.digests:
-            for path, items, pagination in self.paginate(site.digests, ""):
-                digests = [
-                    (digest, [self.stories_by_slug[slug] for slug in digest.stories])
-                    for digest in items
-                ]
-                yield (
-                    path,
-                    self.render(
-                        "index.html",
-                        path,
-                        title=site.config.title,
-                        digests=digests,
-                        stories=[],
-                        pagination=pagination,
-                        story_sources=self.story_sources,
-                    ),
-                )
-            return
-        for path, items, pagination in self.paginate(site.stories, ""):
+        items: Sequence[Any] = site.digests or site.stories
+        for path, page_items, pagination in self.paginate(items, ""):
+            digests = [
+                (digest, [self.stories_by_slug[slug] for slug in digest.stories])
+                for digest in page_items
+            ] if site.digests else []
             yield (
                 path,
                 self.render(
                     "index.html",
                     path,
                     title=site.config.title,
-                    digests=[],
-                    stories=items,
+                    digests=digests,
+                    stories=[] if site.digests else page_items,
                     pagination=pagination,
                     story_sources=self.story_sources,
                 ),
@@ -406,19 +402,39 @@ class PageRenderer:
             story=story,
             articles=[self.article_view(story, article) for article in story.articles],
             comparisons=[self.comparison_view(story, c) for c in story.comparisons],
+            coverage=self.coverage.get(story.slug),
             highlights_by_id={h.id: h for h in story.highlights},
             speaker_name=self.speaker_name,
             sources=self.story_sources(story),
             description=story.summary,
+            structured_data=Markup(json_for_script(story_structured_data(self.site, story))),
+        )
+
+    def search_page(self) -> Iterator[tuple[str, bytes]]:
+        """The search page, when the theme has one (the default theme does)."""
+        if "search.html" not in self.environment.list_templates():
+            return
+        yield (
+            SEARCH_PAGE,
+            self.render(
+                "search.html",
+                SEARCH_PAGE,
+                title="Search",
+                stories=self.site.stories[: self.site.config.page_size],
+                story_count=len(self.site.stories),
+                story_sources=self.story_sources,
+            ),
         )
 
     def not_found_page(self) -> bytes:
         return self.render("404.html", None, title="Page not found")
 
 
-def render_pages(site: Site, theme: Theme) -> dict[str, bytes]:
+def render_pages(
+    site: Site, theme: Theme, coverage: dict[str, CoverageView] | None = None
+) -> dict[str, bytes]:
     """Every HTML file of the site, keyed by output path. Raises TemplateProblem."""
-    renderer = PageRenderer(site, theme)
+    renderer = PageRenderer(site, theme, coverage)
     files = {urls.file_for(path): html for path, html in renderer.pages()}
     files["404.html"] = renderer.not_found_page()
     return files

@@ -1,0 +1,485 @@
+"""The coverage view of a story (rows of aligned passages), and its alignment as data.
+
+The view is values for the theme's `_coverage.html`: one row per group or
+unique passage of the alignment, in reading order, one cell per article, the
+cell's text already HTML (escaped seed text, with the words that differ from
+the row's other wording and the quotations marked). `alignment.json` is the
+same alignment for other tools, its offsets those of `annotations.jsonld`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .. import urls
+from ..align import (
+    SENTENCE_PAIR_BUDGET,
+    THRESHOLDS,
+    AlignedPassage,
+    Group,
+    StoryAlignment,
+    align_story,
+)
+from ..model import Article, Comparison, Site, Span, Story
+from ..quotations import Quotation, QuotationGroup, find_quotations, group_quotations
+from ..sentences import Sentence
+from ..similarity import Weights, terms
+from ..wording import Run, differences, shared_share, words
+
+ROW_KINDS = {
+    "editor": "The editor's comparison",
+    "aligned": "Told by more than one outlet",
+    "unique": "Told by one outlet only",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    article: Article
+    paragraphs: tuple[Markup, ...]  # the passage's text, one per paragraph; () for none
+    moved: bool = False  # told at another place of this article than the rows around it
+    paragraph: int = 0  # the seed paragraph it starts in, from 1
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    kind: str  # editor, aligned, unique
+    group: Group
+    cells: tuple[Cell, ...]  # one per article of the story, in story order
+    comparison: Comparison | None  # the editor's, for an editor row
+    shared_words: int  # percent of the words of a two-wording row the wordings share
+
+    @property
+    def id(self) -> str:
+        return f"coverage-{self.number}"
+
+    @property
+    def told_by(self) -> tuple[Cell, ...]:
+        return tuple(cell for cell in self.cells if cell.paragraphs)
+
+
+@dataclass(frozen=True)
+class ArticleCoverage:
+    article: Article
+    sentences: int
+    shared: int  # sentences told by another article too
+    shared_percent: int  # of the article's text (characters of its sentences)
+    unique_passages: int
+
+
+@dataclass(frozen=True)
+class QuotationItem:
+    article: Article
+    text: str
+    speaker: str
+    row: str  # the id of the cell that holds its start
+
+
+@dataclass(frozen=True)
+class QuotationView:
+    number: int
+    items: tuple[QuotationItem, ...]
+
+    @property
+    def id(self) -> str:
+        return f"quotation-{self.number}"
+
+    @property
+    def linked(self) -> bool:
+        return len({item.article.id for item in self.items}) > 1
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    rows: tuple[Row, ...]
+    articles: tuple[ArticleCoverage, ...]
+    quotations: tuple[QuotationView, ...]
+    summary: str
+    quotation_groups: tuple[QuotationGroup, ...] = ()
+
+
+# -- the text of a cell ---------------------------------------------------------
+
+
+def display_spans(
+    passages: Sequence[AlignedPassage], sentences: Sequence[Sentence]
+) -> list[tuple[Span, int]]:
+    """What a cell shows of its passages, as (span, paragraph index), in text order.
+
+    Whole sentences, cut at paragraph ends: an editor's passage that starts
+    inside a sentence is shown with the whole sentence, so no text of the
+    article is missing from the view.
+    """
+    shown: list[tuple[Span, int]] = []
+    for passage in sorted(passages, key=lambda p: p.span.start):
+        run: list[Sentence] = []
+        for index in passage.sentences:
+            sentence = sentences[index]
+            if run and sentence.paragraph != run[-1].paragraph:
+                shown.append((Span(run[0].span.start, run[-1].span.end), run[0].paragraph))
+                run = []
+            run.append(sentence)
+        if run:
+            shown.append((Span(run[0].span.start, run[-1].span.end), run[0].paragraph))
+        elif not passage.sentences:
+            shown.append((passage.span, -1))
+    return shown
+
+
+def _cell_html(
+    text: str,
+    span: Span,
+    runs: Sequence[Run],
+    quotations: Sequence[tuple[Quotation, int]],
+) -> Markup:
+    """text[span] escaped, differing runs in <span class="wording-…">, quotations in <q>.
+
+    Quotations are the outer elements; a run that crosses a quotation's edge is
+    cut there, so the elements nest.
+    """
+    cuts = {span.start, span.end}
+    for run in runs:
+        cuts.update(c for c in (run.span.start, run.span.end) if span.start < c < span.end)
+    for quotation, _ in quotations:
+        cuts.update(
+            c for c in (quotation.span.start, quotation.span.end) if span.start < c < span.end
+        )
+    points = sorted(cuts)
+    out: list[str] = []
+    open_quotation: tuple[Quotation, int] | None = None
+    for left, right in itertools.pairwise(points):
+        inside = next(
+            (q for q in quotations if q[0].span.start <= left and right <= q[0].span.end), None
+        )
+        if inside is not open_quotation:
+            if open_quotation is not None:
+                out.append(_close_quotation(open_quotation, left))
+            if inside is not None:
+                out.append(f'<q class="quotation" data-quotation="{inside[1]}">')
+            open_quotation = inside
+        differing = next((r for r in runs if r.span.start <= left and right <= r.span.end), None)
+        piece = str(escape(text[left:right]))
+        if differing is None:
+            out.append(piece)
+        else:
+            out.append(f'<span class="wording wording-{differing.difference}">{piece}</span>')
+    if open_quotation is not None:
+        out.append(_close_quotation(open_quotation, span.end))
+    return Markup("".join(out))
+
+
+def _close_quotation(quotation: tuple[Quotation, int], at: int) -> str:
+    closing = "</q>"
+    if quotation[0].span.end <= at:
+        number = quotation[1]
+        closing += (
+            f'<sup class="quotation-ref"><a href="#quotation-{number}">Q{number}'
+            f'<span class="visually-hidden">: quotation {number} in the list</span></a></sup>'
+        )
+    return closing
+
+
+# -- the view -------------------------------------------------------------------
+
+
+class CoverageBuilder:
+    def __init__(self, site: Site, story: Story, alignment: StoryAlignment) -> None:
+        self.site = site
+        self.story = story
+        self.alignment = alignment
+        self.articles = {article.id: article for article in story.articles}
+        # Quotations are weighed against the story's sentences, as the alignment weighs them.
+        weights = Weights.learn(
+            terms(a.seed.text[s.span.start : s.span.end])
+            for a in story.articles
+            for s in alignment.sentences[a.id]
+        )
+        found = [
+            quotation
+            for article in story.articles
+            if not alignment.too_long
+            for quotation in find_quotations(article.id, article.seed, article.omit)
+        ]
+        self.quotation_groups = group_quotations(
+            found, {a.id: a.seed.text for a in story.articles}, weights
+        )
+        self.quotation_number = {
+            quotation: number
+            for number, group in enumerate(self.quotation_groups, start=1)
+            for quotation in group.quotations
+        }
+
+    def view(self) -> CoverageView:
+        rows = self.rows()
+        articles = tuple(self.article_coverage(article, rows) for article in self.story.articles)
+        if self.alignment.too_long:
+            return CoverageView(
+                rows=(),
+                articles=articles,
+                quotations=(),
+                summary=(
+                    f"These articles are too long to align here: "
+                    f"{self.alignment.too_long:,} pairs of sentences, "
+                    f"more than the {SENTENCE_PAIR_BUDGET:,} the coverage view compares."
+                ),
+            )
+        return CoverageView(
+            rows=tuple(rows),
+            articles=articles,
+            quotations=tuple(self.quotation_views(rows)),
+            summary=self.summary(articles),
+            quotation_groups=tuple(self.quotation_groups),
+        )
+
+    def rows(self) -> list[Row]:
+        rows = []
+        furthest = {article.id: -1 for article in self.story.articles}
+        for number, group in enumerate(self.alignment.rows, start=1):
+            shown = {
+                article.id: display_spans(
+                    group.passages_of(article.id), self.alignment.sentences[article.id]
+                )
+                for article in self.story.articles
+            }
+            told = [article_id for article_id, spans in shown.items() if spans]
+            runs, share = self.wording(shown, told)
+            cells = []
+            for article in self.story.articles:
+                spans = shown[article.id]
+                if not spans:
+                    cells.append(Cell(article, (), id=f"coverage-{number}-{article.id}"))
+                    continue
+                start = spans[0][0].start
+                moved = start < furthest[article.id]
+                furthest[article.id] = max(furthest[article.id], start)
+                cells.append(
+                    Cell(
+                        article=article,
+                        paragraphs=tuple(
+                            self.paragraph_html(article, span, runs.get(article.id, []))
+                            for span, _ in spans
+                        ),
+                        moved=moved,
+                        paragraph=spans[0][1] + 1,
+                        id=f"coverage-{number}-{article.id}",
+                    )
+                )
+            comparison = (
+                self.story.comparisons[group.comparison - 1] if group.kind == "editor" else None
+            )
+            rows.append(Row(number, group.kind, group, tuple(cells), comparison, share))
+        return rows
+
+    def wording(
+        self, shown: dict[str, list[tuple[Span, int]]], told: list[str]
+    ) -> tuple[dict[str, list[Run]], int]:
+        """The differing runs of each told cell, and the percent of shared words of the first two.
+
+        The first wording is compared with the second, every other with the
+        first: with two outlets, each against the other.
+        """
+        if len(told) < 2:
+            return {}, 0
+        text = {article_id: self.articles[article_id].seed.text for article_id in told}
+        cell_words = {
+            article_id: words(text[article_id], [span for span, _ in shown[article_id]])
+            for article_id in told
+        }
+        first, second = told[0], told[1]
+        runs: dict[str, list[Run]] = {}
+        runs[first], runs[second] = differences(cell_words[first], cell_words[second])
+        for other in told[2:]:
+            _, runs[other] = differences(cell_words[first], cell_words[other])
+        share = round(100 * shared_share(cell_words[first], cell_words[second]))
+        return runs, share
+
+    def paragraph_html(self, article: Article, span: Span, runs: list[Run]) -> Markup:
+        quotations = [
+            (quotation, self.quotation_number[quotation])
+            for quotation in self.quotation_number
+            if quotation.article == article.id
+            and quotation.span.start < span.end
+            and span.start < quotation.span.end
+        ]
+        return _cell_html(article.seed.text, span, runs, quotations)
+
+    def article_coverage(self, article: Article, rows: Sequence[Row]) -> ArticleCoverage:
+        sentences = self.alignment.sentences[article.id]
+        shared_indexes = {
+            index
+            for group in self.alignment.groups
+            for passage in group.passages_of(article.id)
+            for index in passage.sentences
+        }
+        length = sum(s.span.end - s.span.start for s in sentences) or 1
+        shared_length = sum(
+            s.span.end - s.span.start for s in sentences if s.index in shared_indexes
+        )
+        return ArticleCoverage(
+            article=article,
+            sentences=len(sentences),
+            shared=len(shared_indexes),
+            shared_percent=round(100 * shared_length / length),
+            unique_passages=sum(
+                1 for row in rows if row.kind == "unique" and row.group.articles == (article.id,)
+            ),
+        )
+
+    def summary(self, articles: Sequence[ArticleCoverage]) -> str:
+        parts = []
+        for coverage in articles:
+            name = self.source_name(coverage.article)
+            others = "the other outlet" if len(articles) == 2 else "the other outlets"
+            passages = coverage.unique_passages
+            parts.append(
+                f"{name} shares {coverage.shared} of its {coverage.sentences} sentences "
+                f"({coverage.shared_percent}% of its text) with {others} and has "
+                f"{passages} passage{'s' if passages != 1 else ''} of its own"
+            )
+        return "; ".join(parts) + "."
+
+    def source_name(self, article: Article) -> str:
+        source = self.site.sources.get(article.source)
+        return source.name if source else article.source
+
+    def quotation_views(self, rows: Sequence[Row]) -> list[QuotationView]:
+        views = []
+        for number, group in enumerate(self.quotation_groups, start=1):
+            items = []
+            for quotation in group.quotations:
+                article = self.articles[quotation.article]
+                text = article.seed.text[quotation.span.start : quotation.span.end]
+                items.append(
+                    QuotationItem(
+                        article=article,
+                        text=" ".join(text.split()),
+                        speaker=quotation.speaker,
+                        row=self.cell_holding(rows, quotation.article, quotation.span.start),
+                    )
+                )
+            views.append(QuotationView(number, tuple(items)))
+        # Quotations more than one outlet carries first, then in story order.
+        return sorted(views, key=lambda view: (not view.linked, view.number))
+
+    def cell_holding(self, rows: Sequence[Row], article_id: str, offset: int) -> str:
+        for row in rows:
+            for passage in row.group.passages_of(article_id):
+                sentences = self.alignment.sentences[article_id]
+                spans = [sentences[i].span for i in passage.sentences] or [passage.span]
+                if any(span.start <= offset < span.end for span in spans):
+                    return f"{row.id}-{article_id}"
+        return ""
+
+
+def coverage_view(site: Site, story: Story, alignment: StoryAlignment) -> CoverageView:
+    """The coverage view of a story with two or more articles."""
+    return CoverageBuilder(site, story, alignment).view()
+
+
+# -- alignment.json -------------------------------------------------------------
+
+
+def _passage_data(story: Story, passage: AlignedPassage, score: bool = True) -> dict[str, Any]:
+    text = story.article(passage.article).seed.text
+    data: dict[str, Any] = {
+        "article": passage.article,
+        "start": passage.span.start,
+        "end": passage.span.end,
+        "text": text[passage.span.start : passage.span.end],
+    }
+    if score:
+        data["score"] = passage.score
+    return data
+
+
+def render_alignment(
+    site: Site, story: Story, alignment: StoryAlignment, view: CoverageView
+) -> bytes:
+    """`stories/<slug>/alignment.json`: the alignment as data, offsets as in annotations.jsonld.
+
+    Offsets count code points in the published seed (`seeds/<name>`), header
+    included, end exclusive. Groups are the editor's comparisons first (in
+    story order), then the groups the aligner found (in reading order).
+    """
+    site_urls = urls.Urls(site.config.base_url)
+    groups = []
+    for group in alignment.groups:
+        data: dict[str, Any] = {"origin": "editor" if group.kind == "editor" else "automatic"}
+        if group.kind == "editor":
+            data["title"] = story.comparisons[group.comparison - 1].title
+        data["score"] = group.score
+        data["moved"] = group.moved
+        data["passages"] = [_passage_data(story, p) for p in group.passages]
+        groups.append(data)
+    document = {
+        "story": story.slug,
+        "url": site_urls.absolute(urls.story(story.slug)),
+        "articles": [
+            {
+                "id": coverage.article.id,
+                "source": coverage.article.source,
+                "seed": site_urls.absolute(f"seeds/{coverage.article.seed.name}"),
+                "sentences": coverage.sentences,
+                "shared_sentences": coverage.shared,
+                "shared_text_percent": coverage.shared_percent,
+                "omitted": [
+                    {"start": span.start, "end": span.end} for span in coverage.article.omit
+                ],
+            }
+            for coverage in view.articles
+        ],
+        "summary": view.summary,
+        "thresholds": {
+            "alone": THRESHOLDS.alone,
+            "beside": THRESHOLDS.beside,
+            "moved": THRESHOLDS.moved,
+            "attach": THRESHOLDS.attach,
+        },
+        "groups": groups,
+        "unique": [
+            _passage_data(story, passage, score=False)
+            for group in alignment.unique
+            for passage in group.passages
+        ],
+        "quotations": [
+            {
+                "score": group.score,
+                "quotations": [
+                    {
+                        "article": q.article,
+                        "start": q.span.start,
+                        "end": q.span.end,
+                        "text": story.article(q.article).seed.text[q.span.start : q.span.end],
+                        "speaker": q.speaker,
+                    }
+                    for q in group.quotations
+                ],
+            }
+            for group in view.quotation_groups
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class StoryCoverage:
+    """What the coverage of one story renders from: its alignment and its view."""
+
+    alignment: StoryAlignment
+    view: CoverageView
+
+
+def story_coverage(site: Site, story: Story) -> StoryCoverage | None:
+    """The coverage of a story, or None for a story of one article (nothing to align)."""
+    if len(story.articles) < 2:
+        return None
+    alignment = align_story(story)
+    return StoryCoverage(alignment, coverage_view(site, story, alignment))

@@ -1,0 +1,368 @@
+"""`sitegen serve`: the site on 127.0.0.1 under its base_url path, rebuilt on every change.
+
+The site is built in memory (as `check` does) and served from there, so the
+output folder is never touched. A watcher (watchfiles) sees every change
+under content/, seeds/ and themes/ of the project, and in the theme in use,
+and rebuilds. Each HTML page gets one deferred script, served by us and never
+inline, that listens to the server's build events (server-sent events) and
+reloads the page when a newer build is out. While the content has errors,
+every page is an error page listing them with file and line, never a stale
+page, and it reloads by itself once the content is fixed.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import watchfiles
+import yaml
+
+from .anchor_record import write_record
+from .build import check
+from .errors import Problem, Severity
+from .report import as_text
+from .theme import theme_folder
+
+HOST = "127.0.0.1"
+RELOAD_SCRIPT_PATH = "/__sitegen/reload.js"
+EVENTS_PATH = "/__sitegen/events"
+WATCHED = ("content", "seeds", "themes")
+KEEPALIVE = 10.0  # seconds between comments on an idle event stream, to notice closed tabs
+RELOAD_SCRIPT = b"""\
+// sitegen serve: reload this page when the site is rebuilt. Only `serve` adds this script.
+(function () {
+  var shown = document.currentScript.dataset.build;
+  var events = new EventSource("/__sitegen/events");
+  events.addEventListener("build", function (event) {
+    if (event.data !== shown) {
+      events.close();
+      window.location.reload();
+    }
+  });
+})();
+"""
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One build as served: its number, its files (empty when it failed) and its problems."""
+
+    generation: int
+    files: dict[str, bytes]
+    problems: tuple[Problem, ...]
+    prefix: str  # the base_url's path, such as /sitegen/
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.files) and not any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def path_prefix(base_url: str) -> str:
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def configured_base_url(project: Path) -> str | None:
+    """site.yaml's base_url read leniently, for the prefix of a site that does not build yet."""
+    try:
+        text = (project / "content" / "site.yaml").read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=yaml.BaseLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    value = data.get("base_url") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def with_reload_script(page: bytes, generation: int) -> bytes:
+    """The page with the reload script as the last element of its head."""
+    tag = f'<script src="{RELOAD_SCRIPT_PATH}" data-build="{generation}" defer></script>'
+    head_end = page.find(b"</head>")
+    if head_end == -1:
+        return page + tag.encode()
+    return page[:head_end] + tag.encode() + page[head_end:]
+
+
+def error_page(snapshot: Snapshot) -> bytes:
+    """Every error of a failed build with its file and line, reloading once they are fixed."""
+    errors = [p for p in snapshot.problems if p.severity is Severity.ERROR]
+    items = []
+    for problem in snapshot.problems:
+        hint = f"<pre>{html.escape(problem.hint)}</pre>" if problem.hint else ""
+        items.append(
+            f'<li class="{problem.severity.value}"><code>{html.escape(str(problem.location))}'
+            f"</code> <strong>{problem.severity.value}</strong>: "
+            f"{html.escape(problem.message)}{hint}</li>"
+        )
+    title = f"sitegen: {len(errors)} error(s)"
+    page = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; }}
+body {{ padding: 0 1rem; }}
+h1 {{ color: #a40000; }}
+li {{ margin: 0 0 1rem; }}
+li.warning strong {{ color: #8a5a00; }}
+li.error strong {{ color: #a40000; }}
+pre {{ background: #f4f4f4; padding: .5rem; white-space: pre-wrap; margin: .25rem 0 0; }}
+</style>
+</head>
+<body>
+<h1>The site does not build: {len(errors)} error(s)</h1>
+<p>Fix them and save; this page reloads by itself.</p>
+<ol class="problems">
+{"".join(items)}
+</ol>
+</body>
+</html>
+"""
+    return with_reload_script(page.encode(), snapshot.generation)
+
+
+class DevServer:
+    """The HTTP server, the watcher and the current build; `start` and `stop` from any thread."""
+
+    def __init__(
+        self, project: Path, port: int = 8000, base_url: str | None = None, log: Log = print
+    ) -> None:
+        self.project = project
+        self.base_url = base_url
+        self.log = log
+        self.changed = threading.Condition()
+        self.stopping = threading.Event()
+        self.snapshot = self._build(1, "/")
+        handler = type("Handler", (_Handler,), {"dev": self})
+        self.http = ThreadingHTTPServer((HOST, port), handler)
+        self.http.daemon_threads = True
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def port(self) -> int:
+        return int(self.http.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}{self.snapshot.prefix}"
+
+    def _build(self, generation: int, previous_prefix: str) -> Snapshot:
+        start = time.perf_counter()
+        report = check(self.project, self.base_url)
+        seconds = time.perf_counter() - start
+        if report.site is not None:
+            prefix = path_prefix(report.site.config.base_url)
+        else:
+            configured = self.base_url or configured_base_url(self.project)
+            prefix = path_prefix(configured) if configured else previous_prefix
+        files = report.files if report.ok else {}
+        if report.ok:
+            # Like build: remember the quotes that matched, so a re-scrape is recognised.
+            write_record(self.project, report.anchor_record)
+        return Snapshot(generation, files, tuple(report.problems), prefix, seconds)
+
+    def rebuild(self) -> Snapshot:
+        """Build again and tell every open page; returns the new build."""
+        snapshot = self._build(self.snapshot.generation + 1, self.snapshot.prefix)
+        with self.changed:
+            self.snapshot = snapshot
+            self.changed.notify_all()
+        self.report(snapshot)
+        return snapshot
+
+    def report(self, snapshot: Snapshot) -> None:
+        if snapshot.problems:
+            self.log(as_text(snapshot.problems).rstrip("\n"))
+        state = "built" if snapshot.ok else "not built: fix the errors above"
+        self.log(f"build {snapshot.generation} in {snapshot.seconds * 1000:.0f} ms: {state}")
+
+    def watched_paths(self) -> list[Path]:
+        """content/, seeds/, themes/ and the theme in use; not the whole project, whose
+        output/, .git/ and virtual environments would cost a watch per folder."""
+        paths = [self.project / name for name in WATCHED if (self.project / name).is_dir()]
+        folder = theme_folder(self.project, self._theme_name())
+        if folder is not None and not any(
+            folder.resolve().is_relative_to(p.resolve()) for p in paths
+        ):
+            paths.append(folder)
+        return paths or [self.project]
+
+    def _theme_name(self) -> str:
+        try:
+            text = (self.project / "content" / "site.yaml").read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=yaml.BaseLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return "default"
+        theme = data.get("theme") if isinstance(data, dict) else None
+        return theme if isinstance(theme, str) and theme else "default"
+
+    def _watch_filter(self, change: watchfiles.Change, path: str) -> bool:
+        resolved = Path(path).resolve()
+        root = self.project.resolve()
+        if not resolved.is_relative_to(root):
+            return True  # the theme in use, outside the project
+        parts = resolved.relative_to(root).parts
+        # Editors' swap and backup files change on every keystroke; they are no content.
+        name = resolved.name
+        if name.startswith(".") or name.endswith(("~", ".swp", ".swx")):
+            return False
+        return bool(parts) and parts[0] in WATCHED
+
+    def _watch(self) -> None:
+        for _changes in watchfiles.watch(
+            *self.watched_paths(),
+            watch_filter=self._watch_filter,
+            stop_event=self.stopping,
+            debounce=400,
+            step=30,
+            rust_timeout=500,
+            yield_on_timeout=False,
+        ):
+            if self.stopping.is_set():
+                break
+            self.rebuild()
+
+    def start(self) -> None:
+        self.report(self.snapshot)
+        for target, name in ((self.http.serve_forever, "http"), (self._watch, "watch")):
+            thread = threading.Thread(target=target, name=f"sitegen-serve-{name}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self.changed:
+            self.changed.notify_all()  # lets every event stream end
+        if self.threads:
+            self.http.shutdown()  # waits for serve_forever, which only a started server runs
+        self.http.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+    def wait_for_change(self, generation: int, timeout: float) -> Snapshot:
+        """The current build once it is newer than `generation`, or after `timeout` seconds."""
+        with self.changed:
+            self.changed.wait_for(
+                lambda: self.snapshot.generation != generation or self.stopping.is_set(),
+                timeout=timeout,
+            )
+            return self.snapshot
+
+
+class _Handler(BaseHTTPRequestHandler):
+    dev: DevServer
+    server_version = "sitegen-serve"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # one line per request would bury the build reports
+
+    def do_HEAD(self) -> None:
+        self.respond(body=False)
+
+    def do_GET(self) -> None:
+        if self.path.split("?", 1)[0] == EVENTS_PATH:
+            self.stream_events()
+        else:
+            self.respond(body=True)
+
+    def send(self, status: HTTPStatus, content_type: str, data: bytes, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def respond(self, body: bool) -> None:
+        snapshot = self.dev.snapshot
+        path = unquote(urlsplit(self.path).path)
+        if path == RELOAD_SCRIPT_PATH:
+            self.send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT, body)
+            return
+        prefix = snapshot.prefix
+        if not path.startswith(prefix):
+            if path + "/" == prefix or path == "/":
+                self.redirect(prefix)
+            else:
+                message = f"Not found: the site is at {prefix}".encode()
+                self.send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", message, body)
+            return
+        if not snapshot.ok:
+            page = error_page(snapshot)
+            self.send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", page, body)
+            return
+        relative = path[len(prefix) :]
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        files = snapshot.files
+        if relative not in files and f"{relative}/index.html" in files:
+            self.redirect(path + "/")
+            return
+        status = HTTPStatus.OK
+        if relative not in files:
+            status, relative = HTTPStatus.NOT_FOUND, "404.html"
+        data = files.get(relative, b"Not found")
+        content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+        if content_type == "text/html":
+            data = with_reload_script(data, snapshot.generation)
+        if content_type.startswith("text/") or content_type.endswith(("xml", "json")):
+            content_type += "; charset=utf-8"
+        self.send(status, content_type, data, body)
+
+    def stream_events(self) -> None:
+        """Server-sent events: the current build's number now, and each new one as it comes."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        dev = self.dev
+        generation = -1
+        try:
+            self.wfile.write(b"retry: 300\n\n")
+            while not dev.stopping.is_set():
+                snapshot = dev.wait_for_change(generation, KEEPALIVE)
+                if dev.stopping.is_set():
+                    break
+                if snapshot.generation != generation:
+                    generation = snapshot.generation
+                    self.wfile.write(f"event: build\ndata: {generation}\n\n".encode())
+                else:
+                    self.wfile.write(b": still here\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+
+
+def serve(project: Path, port: int, base_url: str | None, log: Log) -> int:
+    """Serve until Ctrl-C. Raises OSError when the port cannot be had."""
+    server = DevServer(project, port, base_url, log)
+    server.start()
+    log(f"serving {server.url} (Ctrl-C to stop)")
+    try:
+        while not server.stopping.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        log("stopped")
+    finally:
+        server.stop()
+    return 0

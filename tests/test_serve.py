@@ -1,0 +1,173 @@
+"""`sitegen serve`, end to end: start it, change a YAML file, see the page change; break it,
+see the error with its file and line; fix it, see the page again. Over HTTP here; the
+real browser, reloading by itself, is in tests/browser/test_serve_reload.py.
+
+Every server here binds 127.0.0.1 on a free port and is stopped by its fixture;
+every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.serve import DevServer
+
+SITES = Path(__file__).parent / "sites"
+WAIT = 15.0  # seconds: the longest any rebuild may take to be seen here
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=WAIT) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(SITES / "minimal", project)
+    return project
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[DevServer]:
+    lines: list[str] = []
+    dev = DevServer(project, port=0, log=lines.append)
+    dev.start()
+    time.sleep(0.3)  # let the watcher start before a test changes a file
+    try:
+        yield dev
+    finally:
+        dev.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def next_build(server: DevServer, generation: int) -> int:
+    snapshot = server.wait_for_change(generation, WAIT)
+    assert snapshot.generation > generation, "no rebuild within the time allowed"
+    return snapshot.generation
+
+
+def test_serves_the_site_under_its_base_url_path(server: DevServer) -> None:
+    assert server.url.endswith("/river/")  # base_url: https://example.org/river/
+    status, page = fetch(server.url + "stories/one/")
+    assert status == 200 and "Council raises the river tax" in page
+    root = f"http://127.0.0.1:{server.port}/"
+    status, page = fetch(root)  # redirected to the prefix
+    assert status == 200 and "River Watch" in page
+    assert fetch(server.url + "no/such/page/")[0] == 404
+
+
+def test_a_change_rebuilds_a_break_shows_the_error_a_fix_restores(
+    server: DevServer, project: Path
+) -> None:
+    story = project / "content" / "stories" / "one.yaml"
+    page_url = server.url + "stories/one/"
+    generation = server.snapshot.generation
+
+    edit(story, "title: Council raises the river tax", "title: Council doubles the river tax")
+    generation = next_build(server, generation)
+    status, page = fetch(page_url)
+    assert status == 200 and "Council doubles the river tax" in page
+
+    edit(story, "date: 2025-05-21", "date: 2025-13-40")
+    generation = next_build(server, generation)
+    status, page = fetch(page_url)
+    assert status == 500
+    assert "content/stories/one.yaml:2:7" in page
+    assert "is not a day of the calendar" in page
+    assert "Council doubles" not in page  # never the stale page
+    assert fetch(server.url)[0] == 500  # every page says so
+
+    edit(story, "date: 2025-13-40", "date: 2025-05-21")
+    next_build(server, generation)
+    status, page = fetch(page_url)
+    assert status == 200 and "Council doubles the river tax" in page
+
+
+def test_a_seed_change_rebuilds_too(server: DevServer, project: Path) -> None:
+    generation = server.snapshot.generation
+    edit(project / "seeds" / "beta.txt", "Farmers said", "Farmers  said")
+    next_build(server, generation)
+
+
+def test_only_serve_adds_the_reload_script(
+    server: DevServer, project: Path, tmp_path: Path
+) -> None:
+    _, page = fetch(server.url + "stories/one/")
+    script = f'<script src="/__sitegen/reload.js" data-build="{server.snapshot.generation}" defer>'
+    assert script in page and page.index(script) < page.index("</head>")
+    status, javascript = fetch(f"http://127.0.0.1:{server.port}/__sitegen/reload.js")
+    assert status == 200 and "EventSource" in javascript
+    from sitegen.cli import main
+
+    assert main(["build", "--source", str(project), "--output", str(tmp_path / "out")]) == 0
+    built = (tmp_path / "out" / "stories/one/index.html").read_text(encoding="utf-8")
+    assert "__sitegen" not in built
+
+
+def test_build_events_reach_the_page_soon_after_a_save(server: DevServer, project: Path) -> None:
+    """What a page's EventSource sees: the current build, then the next one after a save."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+    connection.request("GET", "/__sitegen/events")
+    response = connection.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event() -> str:
+        while True:
+            line = response.readline().decode()
+            if line.startswith("data: "):
+                return line.removeprefix("data: ").strip()
+
+    first = next_event()
+    saved = time.perf_counter()
+    edit(project / "content" / "site.yaml", "title: River Watch", "title: River Watch Daily")
+    second = next_event()
+    latency = time.perf_counter() - saved
+    connection.close()
+    assert int(second) == int(first) + 1
+    assert latency < 5.0, f"the page heard of the rebuild {latency:.2f}s after the save"
+    print(f"save to reload event: {latency * 1000:.0f} ms")
+
+
+def test_the_command_prints_its_address_and_stops_on_ctrl_c(project: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--source", str(project), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CI": "true"},
+    )
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + WAIT
+        url = ""
+        while time.monotonic() < deadline and not url:
+            line = process.stderr.readline()
+            if line.startswith("serving http://127.0.0.1:"):
+                url = line.split()[1]
+        assert url.endswith("/river/"), url
+        assert fetch(url)[0] == 200
+        process.send_signal(2)  # SIGINT, as Ctrl-C
+        assert process.wait(timeout=WAIT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=WAIT)
