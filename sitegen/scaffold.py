@@ -181,7 +181,7 @@ def new_site(target: Path) -> list[str]:
         "content/stories/river-tax.yaml": _schema_line("story", 2) + SAMPLE_STORY,
         "seeds/river-herald-bridge-tax.txt": SAMPLE_SEED,
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
-        ".gitignore": "output/\n",
+        ".gitignore": "output/\n.sitegen/\n",
     }
     for name in SCHEMA_NAMES:
         files[f"schemas/{schema_file_name(name)}"] = schema_text(name)
