@@ -5,25 +5,27 @@ The steps, for a story of two or more articles:
 1. cut each article into sentences (`sentences`), leaving out omitted spans;
 2. weigh every sentence's content words against the whole story (`similarity`);
 3. set aside the sentences of the editor's comparisons: those come first and
-   are not aligned again;
+   are not aligned again (their pairs still back their neighbours, below);
 4. for each pair of articles, link sentences:
-   - the heaviest chain of sentence pairs that keeps both articles' order
-     (pairs scoring at least `match`), found as a weighted longest increasing
-     subsequence over the candidate pairs, O(k log k) for k candidates;
-   - then pairs against that order (a passage one outlet tells earlier, the
-     other later) if they score at least `moved`, strongest first, between
-     sentences still free;
-   - then a free sentence next to a linked one joins its partner if the two
-     score at least `attach` (an outlet that splits one sentence in two);
+   - find every candidate pair scoring at least the lowest threshold, from an
+     inverted index of the sentences' rarer words (`similar_pairs`);
+   - take the heaviest chain of pairs that keeps both articles' order, a
+     weighted longest increasing subsequence, O(k log k) for k candidates,
+     and keep its pairs that score `alone` on their own;
+   - link pairs against that order that score `moved` (a passage one outlet
+     tells earlier, the other later), strongest first, between free sentences;
+   - then, until nothing changes: keep the chain's weaker pairs (`beside`)
+     whose neighbours in both articles are linked (or paired by the editor),
+     and let a free sentence next to a linked one join that link's partner
+     when the partner is its best match, scoring `attach` (an outlet that
+     splits one sentence in two);
 5. sentences linked directly or through others form a group; what is left,
    run by run within a paragraph, is unique to its article;
 6. the groups are put in reading order: the first article's order, the other
    articles' passages slotted in after the row of their previous sentence.
 
-Pairs the editor marks as not related (`unrelated:`) are never linked.
-Candidate pairs come from an inverted index of each sentence's rarer words
-(see `similar_pairs`), so the cost grows with the pairs that share a rare
-word, not with the product of the articles' lengths.
+Pairs the editor marks as not related (`unrelated:`) are never linked. A
+story past SENTENCE_PAIR_BUDGET is not aligned at all.
 """
 
 from __future__ import annotations
@@ -59,12 +61,12 @@ class Thresholds:
 #   `moved` of 0.23 and up. Both stand on their own score, so both are set
 #   above the best pair of the example that the gold does not have (0.29), with
 #   a margin: 0.35.
+THRESHOLDS = Thresholds(alone=0.35, beside=0.15, moved=0.35, attach=0.08)
+
 # About two articles of 200 KB, or ten of 45 KB. Past it, a story of near-identical
 # sentences (boilerplate, a feed's repeated template) makes every pair a candidate
 # and the build would take minutes; news articles are a tenth of this.
 SENTENCE_PAIR_BUDGET = 2_500_000
-
-THRESHOLDS = Thresholds(alone=0.35, beside=0.15, moved=0.35, attach=0.08)
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,9 @@ class _PairLinks:
         only if that partner is its best, scoring `attach` or more."""
         neighbour, partner = pair[side], pair[1 - side]
         best = (self.best_first if side == 0 else self.best_second).get(neighbour)
-        return best is not None and best[1] == partner and pair not in self.blocked
+        if best is None or best[1] != partner or pair in self.blocked:
+            return False
+        return best[0] >= self.thresholds.attach
 
 
 def align_pair(

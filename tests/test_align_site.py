@@ -346,3 +346,25 @@ def test_a_story_too_long_to_align_says_so_instead_of_stalling_the_build(
     summary = squash(page.select_one("#coverage .coverage-summary").get_text())  # type: ignore[union-attr]
     assert summary.startswith("These articles are too long to align here: 2,722,500 pairs")
     assert page.select("#coverage .coverage-row") == []
+
+
+def test_a_passage_told_at_another_place_shares_its_row_and_is_marked_moved(
+    example_project: Path, tmp_path: Path
+) -> None:
+    # A copy of seed 002 whose White House paragraph comes last but one.
+    seed = example_project / "seeds/002_f66575024d7e6102.txt"
+    paragraphs = seed.read_text(encoding="utf-8").split("\n\n")
+    white_house = paragraphs.pop(2)
+    paragraphs.insert(len(paragraphs) - 1, white_house)
+    seed.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    edit_story(example_project, without_comparisons)
+    soup = story_page(build(example_project, tmp_path))
+    moved = soup.select("#coverage .coverage-moved")
+    assert [squash(m.get_text()) for m in moved] == [
+        "Moved: UNN (Ukrainian National News) tells this later, in paragraph 9"
+    ]
+    cell = moved[0].find_parent(class_="coverage-row")
+    assert cell is not None
+    texts = [squash(c.get_text()) for c in cell.select(".coverage-cell")]
+    assert "A White House official told the NYT" in texts[0]
+    assert "Additional sanctions against Russia will hinder" in texts[1]

@@ -7,12 +7,12 @@ must not touch it; and `--output` must never wipe a folder sitegen did not make
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from sitegen.cli import main
+from tests.support.projects import copy_project
 
 MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
 
@@ -29,7 +29,7 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
 def project(tmp_path: Path) -> Path:
     """A writable copy of the minimal site."""
     copy = tmp_path / "project"
-    shutil.copytree(MINIMAL, copy)
+    copy_project(MINIMAL, copy)
     return copy
 
 

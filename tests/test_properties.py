@@ -7,7 +7,6 @@ as seeds, arbitrary text and quotes, arbitrary YAML documents as story files.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 from unicodedata import combining
@@ -20,6 +19,7 @@ from sitegen import schema
 from sitegen.anchor import Ambiguous, Found, NotFound, SeedIndex, fold, fold_quote, word_places
 from sitegen.build import check
 from sitegen.seeds import HEADER_KEYS, SeedDecodeError, parse_seed
+from tests.support.projects import copy_project
 
 MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
 # Text with the characters folding cares about, so examples exercise its rules.
@@ -125,7 +125,7 @@ def test_any_story_file_builds_or_reports_located_errors(
     tmp_path_factory: Any, document: str
 ) -> None:
     project = tmp_path_factory.mktemp("any") / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     (project / "content" / "stories" / "one.yaml").write_text(document, encoding="utf-8")
     report = check(project)
     if report.ok:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from sitegen.anchor import Ambiguous, Found, NotFound, SeedIndex
 from sitegen.cli import main
 from sitegen.reanchor import Matcher, Reanchored, Unclear, locate
 from sitegen.seeds import parse_seed
+from tests.support.projects import copy_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = Path(__file__).parent / "sites" / "minimal"
@@ -127,7 +127,7 @@ def built_once(project: Path) -> None:
 def rescraped(tmp_path: Path) -> Path:
     """The minimal site, built once, after its seed alpha.txt was scraped again."""
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     built_once(project)
     seed = project / "seeds" / "alpha.txt"
     text = seed.read_text(encoding="utf-8")
@@ -190,7 +190,7 @@ def test_an_unclear_quote_is_an_error_listing_the_candidates(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     (project / "seeds" / "alpha.txt").write_text(
         "date 2025-05-20 The council met on Monday.\n\n"
         "The mayor said the tax will pay for the east bridge.\n\n"
@@ -257,7 +257,7 @@ def test_fix_updates_a_prefix_that_moved_with_the_quote(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     built_once(project)
     capsys.readouterr()
     seed = project / "seeds" / "alpha.txt"
@@ -274,7 +274,7 @@ def test_fix_updates_a_prefix_that_moved_with_the_quote(
 
 def test_fix_keeps_quoting_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     story = project / "content" / "stories" / "one.yaml"
     text = story.read_text(encoding="utf-8").replace(
         "quote: Farmers said the tax would hurt them  ",
@@ -303,7 +303,7 @@ def test_a_near_miss_that_never_matched_is_an_error_with_the_closest_passage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     story = project / "content" / "stories" / "one.yaml"
     text = story.read_text(encoding="utf-8")
     assert '"will pay for the new bridge"' in text
@@ -327,7 +327,7 @@ def test_only_a_quote_that_matched_before_is_found_again(
 ) -> None:
     """The same drift is a warning after a build that matched the quote, an error before."""
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     seed = project / "seeds" / "alpha.txt"
     original = seed.read_text(encoding="utf-8")
     rescraped = original.replace('"will pay for the new bridge"', "“will pay for a new bridge”")

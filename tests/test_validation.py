@@ -26,6 +26,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitegen.cli import main
+from tests.support.projects import copy_project
 
 SITES = Path(__file__).resolve().parent / "sites"
 MINIMAL = SITES / "minimal"
@@ -109,7 +110,7 @@ def read_expected(case: Path) -> list[Expected]:
 def make_site(case: Path, tmp_path: Path) -> Path:
     """The minimal site with a case's files laid over it, and its setup.txt applied."""
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     for source in sorted(case.rglob("*")):
         relative = source.relative_to(case)
         if source.is_file() and relative.as_posix() not in CASE_FILES:

@@ -32,18 +32,12 @@ from ..sentences import Sentence
 from ..similarity import Weights, terms
 from ..wording import Run, differences, shared_share, words
 
-ROW_KINDS = {
-    "editor": "The editor's comparison",
-    "aligned": "Told by more than one outlet",
-    "unique": "Told by one outlet only",
-}
-
 
 @dataclass(frozen=True)
 class Cell:
     article: Article
     paragraphs: tuple[Markup, ...]  # the passage's text, one per paragraph; () for none
-    moved: bool = False  # told at another place of this article than the rows around it
+    moved: str = ""  # "earlier" or "later": told at another place of its article than its row
     paragraph: int = 0  # the seed paragraph it starts in, from 1
     id: str = ""
 
@@ -258,8 +252,13 @@ class CoverageBuilder:
                     cells.append(Cell(article, (), id=f"coverage-{number}-{article.id}"))
                     continue
                 start = spans[0][0].start
-                moved = start < furthest[article.id]
-                furthest[article.id] = max(furthest[article.id], start)
+                # Rows keep the first article's order: in a row the aligner found out of
+                # order, the other articles' passages are the ones told elsewhere.
+                moved = ""
+                if group.moved and article.id != group.articles[0]:
+                    moved = "earlier" if start < furthest[article.id] else "later"
+                else:
+                    furthest[article.id] = max(furthest[article.id], start)
                 cells.append(
                     Cell(
                         article=article,

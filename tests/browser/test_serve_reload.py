@@ -6,7 +6,6 @@ The theme's Content-Security-Policy stays on: the reload script must obey it.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sitegen.serve import DevServer
+from tests.support.projects import copy_project
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -26,7 +26,7 @@ WAIT_MS = 15_000
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[DevServer, Path]]:
     project = tmp_path / "project"
-    shutil.copytree(MINIMAL, project)
+    copy_project(MINIMAL, project)
     server = DevServer(project, port=0, log=lambda line: None)
     server.start()
     try:
