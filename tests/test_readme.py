@@ -20,7 +20,7 @@ def test_readme_documents_every_key_as_the_schema_declares_it() -> None:
 def test_readme_opens_with_the_install_and_test_commands() -> None:
     head = README[:1500]
     assert "python3 -m pip install -e . && sitegen build" in head
-    assert "python3 -m pip install -e '.[test]' && python3 -m pytest" in head
+    assert "python3 -m pip install -e '.[test]' && npm ci && python3 -m pytest" in head
 
 
 def test_readme_names_every_command() -> None:
