@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from .json_schema import SCHEMA_NAMES, schema_file_name, schema_text
-from .load import quoted
 from .seeds import Seed, SeedDecodeError, parse_seed
+from .yaml_source import quoted
 
 SLUG = re.compile(r"[a-z0-9-]+")
 SCHEMA_LINE = "# yaml-language-server: $schema={path}\n"

@@ -13,10 +13,10 @@ import textwrap
 
 from .align import Group, StoryAlignment
 from .anchor import Found, SeedIndex
-from .load import quoted
 from .model import Story
 from .seeds import Seed
 from .similarity import STOP_WORDS
+from .yaml_source import quoted
 
 TITLE_WORDS = 8
 WRAP = 76

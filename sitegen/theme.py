@@ -16,6 +16,7 @@ import yaml
 from . import schema
 from .errors import Location, Problems, Severity, did_you_mean
 from .fields import Reader
+from .yaml_source import parse_yaml
 
 THEME_FILE = "theme.yaml"
 
@@ -86,9 +87,6 @@ class Parent:
 
 def read_parent(folder: Path, name: str, problems: Problems) -> Parent | None:
     """The parent that themes/<name>/theme.yaml names, or None (no file, no key, or errors)."""
-    # load imports theme_folder from here, so its YAML reader is imported when needed.
-    from .load import parse_yaml
-
     path = folder / THEME_FILE
     if not path.is_file():
         return None

@@ -23,7 +23,7 @@ from .anchor import Ambiguous, Found, NotFound, SeedIndex, first_difference, fol
 from .drift import drift_warning, unclear_error
 from .errors import Location, Problems, did_you_mean
 from .fields import NODE_NAMES, Reader, is_null
-from .load import RawProject, YamlFile, quoted
+from .load import RawProject, YamlFile
 from .model import (
     Article,
     Comparison,
@@ -40,6 +40,7 @@ from .model import (
 )
 from .reanchor import Matcher, Reanchored, Unclear
 from .seeds import Seed, SeedDecodeError, parse_seed
+from .yaml_source import quoted
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
 RATED_KINDS = ("claim", "disputed")  # the kinds a fact-check rating (ClaimReview) applies to
