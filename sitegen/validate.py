@@ -717,8 +717,9 @@ def unify_tags(stories: list[Story]) -> list[Story]:
     for story in stories:
         for tag in story.tags:
             spellings[tag.slug][tag.name] += 1
+    # Ties go to the spelling written like the slug, then to the first in order.
     names = {
-        slug: min(counts, key=lambda name: (-counts[name], name))
+        slug: min(counts, key=lambda name: (-counts[name], tag_slug(name) != name, name))
         for slug, counts in spellings.items()
     }
     return [
