@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import schema
-from .anchor import Ambiguous, Found, NotFound, SeedIndex, first_difference, fold_quote
-from .drift import drift_warning, unclear_error
+from .anchor import SeedIndex, fold_quote
 from .errors import Location, Problems, did_you_mean
 from .fields import NODE_NAMES, Reader, is_null
 from .load import RawProject, YamlFile
@@ -38,33 +37,17 @@ from .model import (
     Tag,
     Unrelated,
 )
-from .reanchor import Matcher, Reanchored, Unclear
+from .quote_checks import Quote, check_quote
 from .seeds import Seed, SeedDecodeError, parse_seed
-from .yaml_source import quoted
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
 RATED_KINDS = ("claim", "disputed")  # the kinds a fact-check rating (ClaimReview) applies to
 PLACEHOLDER_URL = "https://example.invalid/"
-EXCERPT_LENGTH = 160
 
 
 def tag_slug(name: str) -> str:
     """FORMAT.md's tag slug: lower case, each run of non-letters/digits one '-', trimmed."""
     return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).lower()).strip("-")
-
-
-def words_before(seed: Seed, offset: int, count: int = 4) -> str:
-    """The last few words of the seed's article text before an offset, to suggest a prefix."""
-    return " ".join(seed.text[max(seed.body_start, offset - 60) : offset].split()[-count:])
-
-
-def words_after(seed: Seed, offset: int, count: int = 4) -> str:
-    return " ".join(seed.text[offset : offset + 60].split()[:count])
-
-
-def excerpt(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1] + "…"
 
 
 @dataclass
@@ -212,45 +195,6 @@ def seed_problem(name: str, library: SeedLibrary) -> tuple[str, str] | None:
             did_you_mean(name, library.files) or "put the article's text in seeds/ first",
         )
     return None
-
-
-def not_found_hint(seed: Seed, quote: str, result: NotFound) -> str:
-    """Where the seed comes closest to a quote it does not hold, and where the two part."""
-    if not result.closest:
-        return "copy the quote from the seed; nothing in it comes close"
-    start, end = result.closest
-    passage = seed.text[start:end]
-    if result.differs_in_case:
-        return (
-            f"the seed has it with other capitals, line {seed.line_of(start)}: “{excerpt(passage)}”"
-        )
-    hint = f"closest passage, line {seed.line_of(start)}: “{excerpt(passage)}”"
-    difference = first_difference(quote, passage)
-    if difference:
-        hint += f"\nthe quote has “{difference[0]}” where the seed has “{difference[1]}”"
-    return hint
-
-
-def seed_lines(seed: Seed, spans: tuple[tuple[int, int], ...]) -> str:
-    return ", ".join(str(seed.line_of(start)) for start, _ in spans)
-
-
-def context_hint(seed: Seed, spans: tuple[tuple[int, int], ...], key: str, title: str) -> str:
-    """For each occurrence (up to five), the words right before or after it, as YAML to copy."""
-    lines = [title]
-    for start, end in spans[:5]:
-        words = words_before(seed, start) if key == "prefix" else words_after(seed, end)
-        lines.append(f"  line {seed.line_of(start)}: {key}: {quoted(words)}")
-    return "\n".join(lines)
-
-
-def fits_somewhere(index: SeedIndex, quote: str, key: str, text: str) -> bool:
-    """Whether the seed has the quote with this prefix (or suffix) at the seam, anywhere.
-
-    The seam is one space or none, as in matching (FORMAT.md).
-    """
-    pieces = (text, quote) if key == "prefix" else (quote, text)
-    return any(not isinstance(index.find(seam.join(pieces)), NotFound) for seam in (" ", ""))
 
 
 class StoryReader:
@@ -438,86 +382,16 @@ class StoryReader:
         seed = self.seeds.get(article_id)
         if seed is None:
             return None
-        index = self.library.index(seed)
-        result = index.find(quote, prefix, suffix)
-        if isinstance(result, Found):
-            self.library.matched_now.setdefault(seed.name, set()).add(fold_quote(quote))
-            return Span(result.start, result.end)
-        where = f"seeds/{seed.name}"
-        if isinstance(result, NotFound):
-            # The seed may have been re-scraped: find the quote again, or say why not.
-            context = {"prefix": prefix, "suffix": suffix}
-            again = Matcher(index).reanchor(quote, prefix, suffix)
-            if isinstance(again, Reanchored):
-                # Only a quote that matched this seed before can have been moved by a
-                # re-scrape; any other is the editor's to fix (FORMAT.md: an error).
-                drifted = fold_quote(quote) in self.library.once_matched.get(seed.name, ())
-                at = self.reader.at(node)
-                self.problems.extend(
-                    [drift_warning(at, seed, article_id, quote, context, again, drifted)]
-                )
-                return Span(again.start, again.end) if drifted else None
-            if isinstance(again, Unclear):
-                self.problems.extend(
-                    [unclear_error(self.reader.at(node), seed, article_id, quote, context, again)]
-                )
-                return None
-            self.reader.error(
-                node,
-                f"the quote is not in {where} (article '{article_id}')",
-                not_found_hint(seed, quote, result),
-            )
-        elif not result.context_given:
-            self.reader.error(
-                node,
-                f"the quote occurs {len(result.spans)} times in {where} "
-                f"(lines {seed_lines(seed, result.spans)})",
-                context_hint(seed, result.spans, "prefix", "add a prefix that picks one:"),
-            )
-        else:
-            self.context_problem(node, seed, index, quote, {"prefix": prefix, "suffix": suffix})
-        return None
-
-    def context_problem(
-        self, node: yaml.Node, seed: Seed, index: SeedIndex, quote: str, context: dict[str, str]
-    ) -> None:
-        """Report why a quote's prefix or suffix does not pick exactly one of its occurrences."""
-        where = f"seeds/{seed.name}"
-        found = index.find(quote)
-        spans = found.spans if isinstance(found, Ambiguous) else ()
-        if isinstance(found, Found):
-            spans = ((found.start, found.end),)
-        lines = seed_lines(seed, spans)
-        given = {key: text for key, text in context.items() if text}
-        for key, text in given.items():
-            if isinstance(index.find(text), NotFound):
-                self.reader.error(
-                    node,
-                    f"the {key} of this quote is not in {where}: '{excerpt(text)}'",
-                    f"copy the {key} from the seed, or drop it",
-                )
-                return
-        for key, text in given.items():
-            if not fits_somewhere(index, quote, key, text):
-                place = "after" if key == "prefix" else "before"
-                if len(spans) == 1:
-                    message = f"the quote is in {where} (line {lines}), "
-                    message += f"but not right {place} its {key}"
-                else:
-                    message = (
-                        f"the quote occurs {len(spans)} times in {where} (lines {lines}), "
-                        f"but never right {place} its {key}"
-                    )
-                title = f"the {key} that stands there:"
-                hint = context_hint(seed, spans, key, title) + "\ncopy it from there, or drop it"
-                self.reader.error(node, message, hint)
-                return
-        self.reader.error(
-            node,
-            f"the quote occurs {len(spans)} times in {where} (lines {lines}), "
-            f"and its {' and '.join(given)} {'do' if len(given) > 1 else 'does'} not pick one",
-            context_hint(seed, spans, "prefix", "give a prefix that picks one:"),
+        outcome = check_quote(
+            Quote(self.reader.at(node), article_id, quote, prefix, suffix),
+            seed,
+            self.library.index(seed),
+            self.library.once_matched.get(seed.name, frozenset()),
         )
+        self.problems.extend(outcome.problems)
+        if outcome.exact:
+            self.library.matched_now.setdefault(seed.name, set()).add(fold_quote(quote))
+        return outcome.span
 
     def highlights(self, node: yaml.Node | None, article_ids: list[str]) -> list[Highlight]:
         highlights = []
