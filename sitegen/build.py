@@ -1,5 +1,6 @@
 """The build: named stages from a site project to its output folder, each timed.
 
+inputs    hash every input; when the output folder already holds their build, stop
 load      read content/ YAML and seeds/
 validate  check every file and anchor every quote, collecting all problems
 theme     find the theme's templates and static files
@@ -17,11 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fingerprint
 from .anchor_record import merge, write_record
 from .errors import Problem, Problems
 from .load import RawProject, load_project
 from .model import Site
 from .output import check_output_folder, write_site
+from .parallel import worker_count
 from .progress import Progress
 from .render.pages import TemplateProblem
 from .render.site import render_site
@@ -38,9 +41,12 @@ class BuildReport:
     site: Site | None = None
     progress: Progress | None = None  # told when each stage starts (a bar on a terminal)
     anchor_record: dict[str, list[str]] = field(default_factory=dict)  # to keep once built
+    skipped: bool = False  # nothing changed since the last build into the output folder
 
     @property
     def ok(self) -> bool:
+        if self.skipped:
+            return True
         return self.site is not None and not any(p.severity.value == "error" for p in self.problems)
 
 
@@ -54,9 +60,16 @@ def _stage(report: BuildReport, name: str) -> Iterator[None]:
 
 
 def check(
-    project: Path, base_url: str | None = None, progress: Progress | None = None
+    project: Path,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+    parallel: bool = False,
 ) -> BuildReport:
-    """Load, validate and render the site without writing anything."""
+    """Load, validate and render the site without writing anything.
+
+    With `parallel`, the stories render in a process pool where that pays
+    (parallel.worker_count); `serve` leaves it off, as its threads must not be forked.
+    """
     report = BuildReport(progress=progress)
     problems = Problems()
     with _stage(report, "load"):
@@ -70,7 +83,8 @@ def check(
     if site is not None and theme is not None:
         with _stage(report, "render"):
             try:
-                report.files = render_site(site, theme)
+                jobs = worker_count(len(site.stories)) if parallel else 1
+                report.files = render_site(site, theme, jobs)
             except TemplateProblem as error:
                 problems.extend([error.problem])
     report.problems = problems.sorted()
@@ -100,11 +114,23 @@ def build(
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
+    When `output` already holds the build of the very same inputs (fingerprint), nothing
+    is done at all: the report is `skipped`.
+
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
     output.WriteFailed when the disk refuses the site (or the search stage's scratch copy).
     """
     check_output_folder(output, project)
-    report = check(project, base_url, progress)
+    started = time.perf_counter()
+    if progress is not None:
+        progress.stage("inputs")
+    inputs = fingerprint.inputs_digest(project, base_url)
+    skipped = fingerprint.unchanged(project, output, inputs)
+    hashed = ("inputs", time.perf_counter() - started)
+    if skipped:
+        return BuildReport(timings=[hashed], skipped=True)
+    report = check(project, base_url, progress, parallel=True)
+    report.timings.insert(0, hashed)
     if report.ok:
         with _stage(report, "search"):
             index = build_search_index(report.files)
@@ -116,4 +142,7 @@ def build(
         with _stage(report, "write"):
             write_site(report.files, output)
         write_record(project, report.anchor_record)
+        # A build with warnings is never skipped, so that they are shown every time.
+        clean = not report.problems
+        fingerprint.remember(project, output, inputs if clean else None)
     return report

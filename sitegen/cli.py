@@ -223,6 +223,8 @@ def stage_counts(report: BuildReport) -> dict[str, str]:
 
 def print_timings(report: BuildReport, stream: TextIO) -> None:
     handled = stage_counts(report)
+    if report.skipped:
+        handled["inputs"] = "unchanged since the last build: skipped the rest"
     for name, seconds in report.timings:
         line = f"  {name:<9} {seconds * 1000:8.1f} ms  {handled.get(name, '')}"
         print(line.rstrip(), file=stream)
@@ -250,7 +252,7 @@ def run_check(arguments: argparse.Namespace) -> int:
     """`sitegen check`: problems in the chosen format; --fix rewrites drifted quotes."""
     source: Path = arguments.source
     with progress_for(sys.stderr) as progress:
-        report = check(source, arguments.base_url, progress)
+        report = check(source, arguments.base_url, progress, parallel=True)
     problems = strict(report.problems) if arguments.strict else report.problems
     errors, _ = counts(problems)
     if arguments.format == "json":
@@ -371,7 +373,9 @@ def run(arguments: argparse.Namespace) -> int:
         if arguments.command == "build":
             print("sitegen: nothing was written; fix the errors above", file=sys.stderr)
         return EXIT_CONTENT
-    if arguments.command == "build":
+    if arguments.command == "build" and report.skipped:
+        print(f"nothing changed since the last build: {output} is up to date")
+    elif arguments.command == "build":
         pages = sum(1 for name in report.files if name.endswith(".html"))
         print(f"built {pages} pages, {len(report.files)} files into {output}")
     else:

@@ -68,6 +68,10 @@ class TemplateProblem(Exception):
         super().__init__(problem.message)
         self.problem = problem
 
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[Problem]]:
+        # Raised in a worker process, it is pickled back to the parent whole.
+        return (TemplateProblem, (self.problem,))
+
 
 # Languages written right to left, by primary subtag; a script subtag decides first.
 RIGHT_TO_LEFT_LANGUAGES = frozenset(
@@ -293,10 +297,14 @@ class PageRenderer:
 
     def pages(self) -> Iterator[tuple[str, bytes]]:
         """Every HTML page of the site, as (output path, bytes)."""
-        site = self.site
         yield from self.front_pages()
-        for story in site.stories:
+        for story in self.site.stories:
             yield self.story_page(story)
+        yield from self.shared_pages()
+
+    def shared_pages(self) -> Iterator[tuple[str, bytes]]:
+        """The pages after the story pages: lists of stories, sources, tags, search, digests."""
+        site = self.site
         yield from self.listing(
             "stories/", site.stories, title="All stories", heading="All stories"
         )
@@ -393,7 +401,10 @@ class PageRenderer:
                 by_slug.setdefault(tag.slug, (tag.name, []))[1].append(story)
         return [(name, slug, stories) for slug, (name, stories) in sorted(by_slug.items())]
 
-    def story_page(self, story: Story) -> tuple[str, bytes]:
+    def story_page(
+        self, story: Story, coverage: CoverageView | None = None
+    ) -> tuple[str, bytes]:
+        """A story's page; its coverage view is `coverage`, else the one given at creation."""
         path = urls.story(story.slug)
         return path, self.render(
             "story.html",
@@ -402,7 +413,7 @@ class PageRenderer:
             story=story,
             articles=[self.article_view(story, article) for article in story.articles],
             comparisons=[self.comparison_view(story, c) for c in story.comparisons],
-            coverage=self.coverage.get(story.slug),
+            coverage=coverage or self.coverage.get(story.slug),
             highlights_by_id={h.id: h for h in story.highlights},
             speaker_name=self.speaker_name,
             sources=self.story_sources(story),

@@ -1,0 +1,163 @@
+"""Knowing that a build would change nothing, so that it need not run.
+
+A build's output depends only on its inputs: every file under content/, seeds/
+and themes/ (and the default theme shipped with sitegen), the anchor record,
+sitegen itself (its version and code) and the libraries that render, and the
+--base-url. `inputs_digest` hashes all of them, by content, never by
+modification time. After a successful build without warnings, `remember` keeps
+that digest in `.sitegen/builds.json`, keyed by the resolved output folder,
+with a cheap digest of the output folder as written (each file's path, size
+and modification time, and the folder's inode). A later build into the same
+folder is skipped when both still match (`unchanged`): so an output folder
+deleted, replaced or edited by hand is built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import __version__
+from .anchor_record import RECORD_PATH
+from .output import MARKER
+from .theme import PACKAGED_THEMES, REPOSITORY_THEMES
+
+BUILDS_PATH = Path(".sitegen") / "builds.json"
+VERSION = 1
+SITEGEN_CODE = Path(__file__).resolve().parent
+# The libraries whose version can change the bytes of a page or of the search index.
+RENDERING_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "markdown-it-py", "pagefind")
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    """Every file under `folder` (links followed), in an order that does not depend on the disk."""
+    if folder.is_dir():
+        found = folder.rglob("*")
+        yield from sorted(p for p in found if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _add_folder(digest: hashlib._Hash, label: str, folder: Path) -> None:
+    real = folder.resolve()
+    for path in _files(folder):
+        relative = path.relative_to(folder).as_posix()
+        # A link that leads out is not read, but noted (rglob does not enter linked folders).
+        inside = not path.is_symlink() or path.resolve().is_relative_to(real)
+        data = path.read_bytes() if inside else b""
+        digest.update(f"{label}/{relative}\0{inside}\0{len(data)}\0".encode())
+        digest.update(data)
+
+
+def _library_versions() -> str:
+    versions = []
+    for name in RENDERING_LIBRARIES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    return ";".join(versions)
+
+
+def inputs_digest(project: Path, base_url: str | None) -> str:
+    """One hash of everything the output of `sitegen build` depends on but the anchor record.
+
+    Taken before the build reads its inputs: a file saved during the build then
+    makes the next build a full one.
+    """
+    digest = hashlib.sha256()
+    environment = [
+        f"sitegen {__version__}",
+        sys.version,
+        _library_versions(),
+        f"pagefind binary {os.environ.get('PAGEFIND_BINARY_PATH', '')}",
+        f"base_url {base_url!r}",
+    ]
+    digest.update("\n".join(environment).encode())
+    for name in ("content", "seeds", "themes"):
+        _add_folder(digest, name, project / name)
+    for label, themes in (("packaged", PACKAGED_THEMES), ("repository", REPOSITORY_THEMES)):
+        _add_folder(digest, label, themes / "default")
+    _add_folder(digest, "sitegen", SITEGEN_CODE)  # a changed sitegen renders differently
+    return digest.hexdigest()
+
+
+def record_digest(project: Path) -> str:
+    """The anchor record's hash: an input too, but one that a build itself updates."""
+    record = project / RECORD_PATH
+    return hashlib.sha256(record.read_bytes() if record.is_file() else b"-").hexdigest()
+
+
+def output_digest(output: Path) -> str | None:
+    """A cheap digest of the output folder as it is on disk; None when it is not a build."""
+    if not (output / MARKER).is_file():
+        return None
+    digest = hashlib.sha256(f"{output.stat().st_ino}".encode())
+    stack = [output]
+    entries = []
+    while stack:
+        with os.scandir(stack.pop()) as listing:
+            for entry in listing:
+                status = entry.stat(follow_symlinks=False)
+                entries.append(
+                    f"{entry.path}\0{status.st_mode}\0{status.st_size}\0{status.st_mtime_ns}"
+                )
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+    digest.update("\n".join(sorted(entries)).encode())
+    return digest.hexdigest()
+
+
+def _read(project: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads((project / BUILDS_PATH).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return {}
+    outputs = data.get("outputs")
+    return outputs if isinstance(outputs, dict) else {}
+
+
+def unchanged(project: Path, output: Path, inputs: str) -> bool:
+    """Whether `output` still holds the build of exactly these inputs."""
+    output = output.resolve()
+    kept = _read(project).get(str(output))
+    if not isinstance(kept, dict) or kept.get("inputs") != inputs:
+        return False
+    if kept.get("record") != record_digest(project):
+        return False
+    written = output_digest(output)
+    return written is not None and kept.get("output") == written
+
+
+def remember(project: Path, output: Path, inputs: str | None) -> None:
+    """Note that `output` now holds the build of `inputs`, or forget it (None).
+
+    A failure to write the note never fails a build: the next build is then a full one.
+    """
+    output = output.resolve()
+    # Only this output's entry changes; those of output folders since deleted go.
+    builds = {path: kept for path, kept in _read(project).items() if Path(path).is_dir()}
+    builds.pop(str(output), None)
+    written = output_digest(output) if inputs is not None else None
+    if inputs is not None and written is not None:
+        builds[str(output)] = {
+            "inputs": inputs,
+            "record": record_digest(project),
+            "output": written,
+        }
+    path = project / BUILDS_PATH
+    text = json.dumps({"version": VERSION, "outputs": builds}, indent=1, sort_keys=True) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".builds-", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        pass

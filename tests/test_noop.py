@@ -1,0 +1,162 @@
+"""A rebuild with nothing changed does nothing; any change to an input builds again."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from tests.support.projects import copy_project
+
+ROOT = Path(__file__).resolve().parent.parent
+STORY = "content/stories/trump-eu-sanctions.yaml"
+SEED = "seeds/000_add1d8741fb8f83b.txt"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The example site with its own copy of the default theme, built once into output/."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for folder in ("content", "seeds"):
+        copy_project(ROOT / folder, project / folder)
+    shutil.copytree(ROOT / "themes" / "default", project / "themes" / "mine")
+    site = project / "content" / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("theme: default", "theme: mine"), encoding="utf-8"
+    )
+    assert build(project) == 0
+    return project
+
+
+def build(project: Path, *options: str, output: Path | None = None) -> int:
+    target = output or project / "output"
+    return main(["build", "--source", str(project), "--output", str(target), *options])
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_is_skipped(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = project / "output"
+    before = tree(output)
+    inode = output.stat().st_ino
+    capsys.readouterr()
+    assert build(project, "--verbose") == 0
+    printed = capsys.readouterr()
+    assert "nothing changed since the last build" in printed.out
+    assert "skipped" in printed.err
+    assert "render" not in printed.err  # no stage after the hashing ran
+    assert output.stat().st_ino == inode  # not even swapped for a copy
+    assert tree(output) == before
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "a story": lambda p: replace_in(p / STORY, "title: Trump declines", "title: Trump refuses"),
+    "a seed": lambda p: (p / SEED).write_bytes((p / SEED).read_bytes() + b"\nOne more line.\n"),
+    "a new seed": lambda p: (p / "seeds" / "extra.txt").write_text("Another article.\n"),
+    "a source": lambda p: replace_in(
+        p / "content" / "sources.yaml", "name: Ukrainska Pravda", "name: Ukrainska Pravda (EN)"
+    ),
+    "site.yaml": lambda p: replace_in(p / "content" / "site.yaml", "title:", "title: The"),
+    "a template": lambda p: replace_in(
+        p / "themes" / "mine" / "templates" / "base.html", "</body>", "<!-- edited --></body>"
+    ),
+    "a static file": lambda p: next((p / "themes" / "mine" / "static").rglob("*.css")).write_text(
+        "body { color: black; }\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_edited_input_is_built_again_like_a_clean_build(
+    project: Path, tmp_path: Path, edit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree(project / "output")
+    EDITS[edit](project)
+    capsys.readouterr()
+    assert build(project) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    clean = copy_project(project, tmp_path / "clean")
+    assert build(clean) == 0
+    rebuilt = tree(project / "output")
+    assert rebuilt == tree(clean / "output")
+    if edit != "a new seed":  # a seed no article uses is not published
+        assert rebuilt != before
+
+
+def test_another_base_url_is_built_again(project: Path, tmp_path: Path) -> None:
+    before = tree(project / "output")
+    assert build(project, "--base-url", "https://example.org/other/") == 0
+    rebuilt = tree(project / "output")
+    assert rebuilt != before
+    clean = copy_project(project, tmp_path / "clean")
+    assert build(clean, "--base-url", "https://example.org/other/") == 0
+    assert rebuilt == tree(clean / "output")
+    assert build(project) == 0  # and back: the base_url of site.yaml
+    assert tree(project / "output") == before
+
+
+def test_an_output_folder_changed_by_hand_is_built_again(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = project / "output"
+    built = tree(output)
+    changes: list[Callable[[], object]] = [
+        lambda: (output / "index.html").write_text("edited by hand"),
+        lambda: (output / "feed.xml").unlink(),
+        lambda: (output / "stray.html").write_text("added by hand"),
+        lambda: shutil.rmtree(output),
+    ]
+    for change in changes:
+        change()
+        capsys.readouterr()
+        assert build(project) == 0
+        assert "nothing changed" not in capsys.readouterr().out
+        assert tree(output) == built
+    assert build(project) == 0
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_each_output_folder_is_known_apart(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    assert build(project, output=other) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    assert build(project, output=other) == 0
+    assert build(project) == 0
+    assert capsys.readouterr().out.count("nothing changed") == 2
+
+
+def test_a_build_with_warnings_is_never_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A seed scraped again, moving under a quote that once matched: a warning, not an error.
+    project = copy_project(ROOT / "tests" / "sites" / "minimal", tmp_path / "project")
+    assert build(project) == 0
+    seed = project / "seeds" / "alpha.txt"
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace('"will pay for the new bridge"', "“will pay for a new bridge”"))
+    for _ in range(2):
+        capsys.readouterr()
+        assert build(project) == 0
+        printed = capsys.readouterr()
+        assert "warning: the quote is not word for word" in printed.err
+        assert "nothing changed" not in printed.out

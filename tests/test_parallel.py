@@ -1,0 +1,123 @@
+"""Rendering the stories in a process pool gives the very bytes of a serial build."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from sitegen import parallel
+from sitegen.build import check
+from sitegen.cli import main
+from sitegen.render.pages import TemplateProblem
+from tests.support.projects import copy_project
+
+ROOT = Path(__file__).resolve().parent.parent
+STORY = ROOT / "content" / "stories" / "trump-eu-sanctions.yaml"
+STORIES = 30
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def many_stories(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site with 30 stories of different dates, titles and tags."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("many") / "project")
+    for name in ("output", "tests", "sitegen", "bench", "docs", "node_modules", ".git"):
+        shutil.rmtree(project / name, ignore_errors=True)
+    story = STORY.read_text(encoding="utf-8")
+    for number in range(STORIES - 1):
+        text = story.replace("date: 2025-05-21", f"date: 2025-{1 + number % 12:02}-{1 + number:02}")
+        text = text.replace("title: Trump", f"title: Story {number}, Trump", 1)
+        text = text.replace("tags: [sanctions,", f"tags: [topic-{number % 5}, sanctions,", 1)
+        (project / "content" / "stories" / f"copy-{number:03}.yaml").write_text(
+            text, encoding="utf-8"
+        )
+    return project
+
+
+def test_a_parallel_build_equals_a_serial_one(
+    many_stories: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_JOBS", "1")
+    assert main(["build", "--source", str(many_stories), "--output", str(tmp_path / "serial")]) == 0
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    assert parallel.worker_count(STORIES) == 2
+    assert main(["build", "--source", str(many_stories), "--output", str(tmp_path / "pool")]) == 0
+    serial, pool = tree(tmp_path / "serial"), tree(tmp_path / "pool")
+    assert len([name for name in serial if name.endswith("alignment.json")]) == STORIES
+    assert sorted(serial) == sorted(pool)
+    assert [name for name in serial if serial[name] != pool[name]] == []
+
+
+def test_the_pool_is_used_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    assert parallel.worker_count(parallel.MIN_STORIES) == 1
+    assert parallel.worker_count(parallel.MIN_STORIES + 1) == 2
+    monkeypatch.setenv("SITEGEN_JOBS", "1")
+    assert parallel.worker_count(1000) == 1
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    counts: list[int] = []
+    thread = threading.Thread(target=lambda: counts.append(parallel.worker_count(1000)))
+    thread.start()
+    thread.join()
+    assert counts == [1]  # never fork from a thread other than the main one (sitegen serve)
+
+
+def test_serve_and_plain_check_render_serially(
+    many_stories: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    started: list[int] = []
+    real = parallel.in_story_order
+
+    def spy(*arguments: object, **keywords: object) -> object:
+        started.append(int(arguments[3]))  # type: ignore[call-overload]
+        return real(*arguments, **keywords)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("sitegen.render.site.in_story_order", spy)
+    assert check(many_stories).ok  # as sitegen serve calls it
+    assert check(many_stories, parallel=True).ok
+    assert started == [1, 2]
+
+
+def test_a_template_error_in_a_worker_is_located(
+    many_stories: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(many_stories, tmp_path / "project")
+    templates = project / "themes" / "broken" / "templates"
+    templates.mkdir(parents=True)
+    (project / "themes" / "broken" / "theme.yaml").write_text("parent: default\n")
+    (templates / "story.html").write_text("<p>\n{{ story.no_such }}\n")
+    site = project / "content" / "site.yaml"
+    text = site.read_text(encoding="utf-8").replace("theme: default", "theme: broken")
+    site.write_text(text, encoding="utf-8")
+    reports = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SITEGEN_JOBS", jobs)
+        report = check(project, parallel=True)
+        assert not report.ok
+        reports.append([(p.location, p.message) for p in report.problems])
+    assert reports[0] == reports[1]
+    (location, message), *_ = reports[1]
+    assert location.path == "themes/broken/templates/story.html"
+    assert location.line == 2
+    assert "no_such" in message
+
+
+def test_a_template_problem_survives_pickling() -> None:
+    import pickle
+
+    from sitegen.errors import Location, Problem
+
+    problem = Problem(Location("themes/x/templates/story.html", 3), "template error: boom")
+    copied = pickle.loads(pickle.dumps(TemplateProblem(problem)))
+    assert copied.problem == problem
