@@ -26,8 +26,9 @@ def update() -> int:
         if code != 0:
             return code
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        # Pagefind's index is third-party binary output, tested by the search tests.
-        shutil.copytree(output, GOLDEN, ignore=shutil.ignore_patterns("pagefind"))
+        # Not the theme's static files (copied as they are from themes/) nor
+        # Pagefind's index (third-party, binary); other tests cover both.
+        shutil.copytree(output, GOLDEN, ignore=shutil.ignore_patterns("pagefind", "static"))
     print(f"wrote {GOLDEN.relative_to(ROOT)}; review it with: git diff tests/golden")
     return 0
 
