@@ -14,6 +14,7 @@ number of candidate pairs, since most sentences have partners in all the
 other articles.
 
     python3 bench/align.py --measures   compare similarity measures on the gold alignment
+    python3 bench/align.py --corpus DIR time the coverage of every story of a site project
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
+import hashlib
 import itertools
 import random
 import re
@@ -34,11 +36,15 @@ sys.path.insert(0, str(ROOT))
 
 import sitegen.align  # noqa: E402
 from sitegen.align import Thresholds, align_story  # noqa: E402
+from sitegen.errors import Problems  # noqa: E402
+from sitegen.load import load_project  # noqa: E402
 from sitegen.model import Article, Story  # noqa: E402
+from sitegen.render.coverage import StoryCoverage, render_alignment, story_coverage  # noqa: E402
 from sitegen.schema import DEFAULT_LABELS  # noqa: E402
 from sitegen.seeds import parse_seed  # noqa: E402
 from sitegen.sentences import split_sentences  # noqa: E402
 from sitegen.similarity import STOP_WORDS, Weights, cosine, terms  # noqa: E402
+from sitegen.validate import validate  # noqa: E402
 
 DAY = datetime.date(2025, 5, 21)
 FUNCTION_WORDS = sorted(STOP_WORDS)
@@ -267,12 +273,64 @@ def aligned_with(features: Callable[[str], list[str]]) -> tuple[str, float]:
     return str(best), seconds
 
 
+# -- the coverage of a real site project -----------------------------------------
+
+
+def view_digest(found: StoryCoverage) -> str:
+    """A digest of everything the theme and alignment.json read of a story's coverage, so
+    that a speedup can be checked to change no byte (the template itself is left out: it
+    only reads these values, and the page would tie the digest to the theme)."""
+    view = found.view
+    parts: list[object] = [found.alignment.rows, found.alignment.links, view.summary]
+    for row in view.rows:
+        parts.append((row.number, row.kind, row.shared_words, row.id))
+        for cell in row.cells:
+            parts.append((cell.article.id, cell.paragraphs, cell.moved, cell.paragraph, cell.id))
+    for article in view.articles:
+        parts.append((article.article.id, article.sentences, article.shared))
+        parts.append((article.shared_percent, article.unique_passages))
+    for quotation in view.quotations:
+        parts.append((quotation.number, quotation.id, quotation.linked))
+        parts += [(i.article.id, i.text, i.speaker, i.row) for i in quotation.items]
+    parts.append(view.quotation_groups)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def corpus(project: Path, repeat: int) -> None:
+    """CPU seconds of `story_coverage` over every story of a site project, single process,
+    after loading and validating it once; and a digest of the views and alignment.json
+    files, to compare before and after a change (on any PYTHONHASHSEED)."""
+    problems = Problems()
+    site = validate(load_project(project, problems), problems)
+    assert site is not None, "the project does not validate"
+    for run in range(repeat):
+        digest = hashlib.sha256()
+        seconds = 0.0
+        for story in site.stories:
+            start = time.process_time()
+            found = story_coverage(site, story)
+            seconds += time.process_time() - start
+            if found is not None:
+                digest.update(view_digest(found).encode())
+                digest.update(render_alignment(site, story, found.alignment, found.view))
+        count = len(site.stories)
+        print(
+            f"run {run + 1}: {count} stories, story_coverage {seconds:.2f} s CPU, "
+            f"{1000 * seconds / count:.1f} ms per story; digest {digest.hexdigest()[:16]}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--measures", action="store_true", help="compare similarity measures")
+    parser.add_argument("--corpus", type=Path, help="time story_coverage on a site project")
+    parser.add_argument("--repeat", type=int, default=2, help="runs over the corpus")
     arguments = parser.parse_args()
     if arguments.measures:
         measures()
+        return 0
+    if arguments.corpus:
+        corpus(arguments.corpus, arguments.repeat)
         return 0
     return 0 if growth() else 1
 

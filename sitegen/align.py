@@ -30,6 +30,7 @@ story past SENTENCE_PAIR_BUDGET is not aligned at all.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -104,12 +105,20 @@ class Group:
     moved: bool = False
     comparison: int = 0  # the editor's comparison, numbered from 1 in story order
 
-    @property
+    # Cached (a group does not change): the view asks each group for each article's passages.
+    @functools.cached_property
     def articles(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(passage.article for passage in self.passages))
+        return tuple(self._by_article)
 
     def passages_of(self, article: str) -> tuple[AlignedPassage, ...]:
-        return tuple(passage for passage in self.passages if passage.article == article)
+        return self._by_article.get(article, ())
+
+    @functools.cached_property
+    def _by_article(self) -> dict[str, tuple[AlignedPassage, ...]]:
+        by_article: dict[str, list[AlignedPassage]] = {}
+        for passage in self.passages:
+            by_article.setdefault(passage.article, []).append(passage)
+        return {article: tuple(passages) for article, passages in by_article.items()}
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,9 @@ class StoryAlignment:
     rows: tuple[Group, ...]  # every group and unique passage, in reading order
     links: tuple[Link, ...] = field(default=())
     too_long: int = 0  # the sentence pairs of a story over SENTENCE_PAIR_BUDGET: not aligned
+    # What the sentences were weighed with, for the coverage view to weigh quotations
+    # alike without reading every sentence again; None when not aligned.
+    weights: Weights | None = field(default=None, compare=False, repr=False)
 
     @property
     def groups(self) -> tuple[Group, ...]:
@@ -142,38 +154,39 @@ def heaviest_chain(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]]
 
     A weighted longest increasing subsequence: rows in order, a Fenwick tree
     over the second index holding the best chain ending below each column.
+    Ties go to the chain ending at the smallest pair.
     """
     if not pairs:
         return []
     columns = sorted({second for _, second in pairs})
     column_of = {second: number for number, second in enumerate(columns, start=1)}
-    tree: list[tuple[float, tuple[int, int] | None]] = [(0.0, None)] * (len(columns) + 1)
+    # The tree, as two lists (this loop runs for every candidate pair of a story): at
+    # each node, the best chain total of the columns it covers and the pair ending it.
+    tree_total = [0.0] * (len(columns) + 1)
+    tree_end: list[tuple[int, int] | None] = [None] * (len(columns) + 1)
     previous: dict[tuple[int, int], tuple[int, int] | None] = {}
     total: dict[tuple[int, int], float] = {}
-
-    def best_below(column: int) -> tuple[float, tuple[int, int] | None]:
-        best: tuple[float, tuple[int, int] | None] = (0.0, None)
-        while column > 0:
-            if tree[column][0] > best[0]:
-                best = tree[column]
-            column -= column & -column
-        return best
-
-    def record(column: int, value: tuple[float, tuple[int, int] | None]) -> None:
-        while column < len(tree):
-            if value[0] > tree[column][0]:
-                tree[column] = value
-            column += column & -column
-
     for _, row in itertools.groupby(sorted(pairs), key=lambda pair: pair[0]):
-        row_pairs = list(row)
         # Look up the whole row before recording any of it: one sentence, one partner.
-        found = [(pair, best_below(column_of[pair[1]] - 1)) for pair in row_pairs]
-        for pair, (value, before) in found:
-            total[pair] = value + pairs[pair]
+        found = []
+        for pair in row:
+            best, before = 0.0, None
+            column = column_of[pair[1]] - 1
+            while column > 0:
+                if tree_total[column] > best:
+                    best, before = tree_total[column], tree_end[column]
+                column -= column & -column
+            found.append((pair, best, before))
+        for pair, best, before in found:
+            total[pair] = chained = best + pairs[pair]
             previous[pair] = before
-            record(column_of[pair[1]], (total[pair], pair))
-    end: tuple[int, int] | None = max(total, key=lambda pair: (total[pair], [-x for x in pair]))
+            column = column_of[pair[1]]
+            while column < len(tree_total):
+                if chained > tree_total[column]:
+                    tree_total[column], tree_end[column] = chained, pair
+                column += column & -column
+    heaviest = max(total.values())
+    end: tuple[int, int] | None = min(pair for pair, value in total.items() if value == heaviest)
     chain = []
     while end is not None:
         chain.append(end)
@@ -283,8 +296,9 @@ def align_pair(
     # Moved passages before the weaker pairs: a strong pair out of order is surer
     # than a weak one in order that happens to stand next to a strong one.
     in_order = set(chain)
-    for pair, score in sorted(pairs.items(), key=lambda item: (-item[1], item[0])):
-        if score >= thresholds.moved and links.free(pair):
+    strong = [(pair, score) for pair, score in pairs.items() if score >= thresholds.moved]
+    for pair, _ in sorted(strong, key=lambda item: (-item[1], item[0])):
+        if links.free(pair):
             links.add(pair, moved=pair not in in_order)
     links.grow(chain)
     return [
@@ -423,7 +437,7 @@ def _anchors(editor: Sequence[Group], first: str, second: str) -> frozenset[tupl
 
 def _reading_order(groups: Sequence[Group], articles: Sequence[str]) -> list[Group]:
     """Rows in the first article's order; each other article's new rows after its previous one."""
-    rows: list[Group] = []
+    rows: list[int] = []  # the groups' numbers, in reading order
     placed: set[int] = set()
     for article in articles:
         own = sorted(
@@ -436,12 +450,12 @@ def _reading_order(groups: Sequence[Group], articles: Sequence[str]) -> list[Gro
             if number in placed:
                 # Already placed by an earlier article: if it is further down, later rows of
                 # this article follow it; if it is above, this passage was moved.
-                last = max(last, next(r for r, g in enumerate(rows) if g is groups[number]))
+                last = max(last, rows.index(number))
                 continue
             last += 1
-            rows.insert(last, groups[number])
+            rows.insert(last, number)
             placed.add(number)
-    return rows
+    return [groups[number] for number in rows]
 
 
 def align_story(story: Story, thresholds: Thresholds = THRESHOLDS) -> StoryAlignment:
@@ -503,4 +517,4 @@ def align_story(story: Story, thresholds: Thresholds = THRESHOLDS) -> StoryAlign
         )
     ]
     rows = _reading_order([*editor, *aligned, *unique], articles)
-    return StoryAlignment(articles, sentences, tuple(rows), tuple(links))
+    return StoryAlignment(articles, sentences, tuple(rows), tuple(links), weights=weights)

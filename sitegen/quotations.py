@@ -36,6 +36,7 @@ OPENING = "“„«"
 CLOSING = "”»"
 STRAIGHT = '"'
 MARKS = OPENING + CLOSING + STRAIGHT
+MARK = re.compile(f"[{re.escape(MARKS)}]")  # found by the regex engine: a seed is long
 MINIMUM_WORDS = 3
 QUOTE_LABELS = ("Quote", "Quotes")
 SOURCE_LABELS = ("Source",)
@@ -109,7 +110,7 @@ def _is_opening(text: str, position: int) -> bool:
 
 def _marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
     """The quotation marks of text[start:end], each with whether it opens."""
-    return [(i, _is_opening(text, i)) for i in range(start, end) if text[i] in MARKS]
+    return [(m.start(), _is_opening(text, m.start())) for m in MARK.finditer(text, start, end)]
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:

@@ -56,7 +56,11 @@ class Sentence:
 
 def _is_abbreviation(text: str, end: int, next_start: int) -> bool:
     """Whether the period at text[end - 1] closes an abbreviation rather than a sentence."""
-    match = WORD_BEFORE.search(text, max(0, end - 40), end - 1)
+    start = max(0, end - 40)
+    # The word has no space or line break in it: search after the last one (the regex
+    # tries every start it is given, and most of these 40 cannot start it).
+    start = max(start, text.rfind(" ", start, end - 2) + 1, text.rfind("\n", start, end - 2) + 1)
+    match = WORD_BEFORE.search(text, start, end - 1)
     if match is None:
         return False
     word = match.group()

@@ -2,14 +2,14 @@
 
 Words are compared case-folded and without punctuation ("Trump's," and
 "trump's" are one word), in order, by difflib's longest-matching-blocks
-algorithm. A run of words one wording has where the other has other words is
-*changed*; a run with nothing in the other wording is *only* in this one (the
-other drops it, or this one adds it).
+algorithm (`matching_blocks`). A run of words one wording has where the
+other has other words is *changed*; a run with nothing in the other wording
+is *only* in this one (the other drops it, or this one adds it).
 """
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -25,9 +25,15 @@ Difference = Literal["changed", "only"]
 
 
 @dataclass(frozen=True)
-class Word:
-    span: Span  # in the seed
-    key: str  # what is compared
+class Wording:
+    """The words of a passage: what each compares as, and where it is in the seed.
+
+    Two lists, not a list of word objects: a story's view reads every word of its
+    articles, and making an object (and a Span) for each cost more than reading it.
+    """
+
+    keys: list[str]
+    places: list[tuple[int, int]]  # (start, end) in the seed
 
 
 @dataclass(frozen=True)
@@ -38,45 +44,101 @@ class Run:
     difference: Difference
 
 
-def words(text: str, spans: Sequence[Span]) -> list[Word]:
+@dataclass(frozen=True)
+class WordingDifferences:
+    """How two wordings differ: the runs of each, and the share of words they have in common."""
+
+    first: list[Run]
+    second: list[Run]
+    shared: float  # of the words of both, in order; 1.0 for two empty wordings
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key(token: str) -> str:
+    """What a token compares as; '' for punctuation. Cached: news copy repeats its words."""
+    return NOT_WORD.sub("", unicodedata.normalize("NFKC", token).casefold())
+
+
+def words(text: str, spans: Sequence[Span]) -> Wording:
     """The words of a passage (several spans of one seed), punctuation-only tokens left out."""
-    found = []
+    keys: list[str] = []
+    places: list[tuple[int, int]] = []
     for span in spans:
         for token in TOKEN.finditer(text, span.start, span.end):
-            key = NOT_WORD.sub("", unicodedata.normalize("NFKC", token.group()).casefold())
+            key = _key(token.group())
             if key:
-                found.append(Word(Span(token.start(), token.end()), key))
-    return found
+                keys.append(key)
+                places.append(token.span())
+    return Wording(keys, places)
 
 
-def differences(first: Sequence[Word], second: Sequence[Word]) -> tuple[list[Run], list[Run]]:
-    """The runs of each wording that differ from the other."""
-    matcher = difflib.SequenceMatcher(
-        None, [w.key for w in first], [w.key for w in second], autojunk=False
-    )
+def differences(first: Wording, second: Wording) -> WordingDifferences:
+    """The runs of each wording that differ from the other, and the words they share."""
+    blocks = matching_blocks(first.keys, second.keys)
     mine: list[Run] = []
     theirs: list[Run] = []
-    for tag, first_start, first_end, second_start, second_end in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        kind: Difference = "changed" if tag == "replace" else "only"
-        if first_end > first_start:
-            mine.append(_run(first[first_start:first_end], kind))
-        if second_end > second_start:
-            theirs.append(_run(second[second_start:second_end], kind))
-    return mine, theirs
+    i = j = 0  # where each wording's words stand: past the last matching block
+    for block_i, block_j, size in blocks:
+        # Before a matching block: words of both (changed), or of one only.
+        kind: Difference = "changed" if i < block_i and j < block_j else "only"
+        if i < block_i:
+            mine.append(_run(first, i, block_i, kind))
+        if j < block_j:
+            theirs.append(_run(second, j, block_j, kind))
+        i, j = block_i + size, block_j + size
+    total = len(first.keys) + len(second.keys)
+    shared = 2 * sum(size for _, _, size in blocks) / total if total else 1.0
+    return WordingDifferences(mine, theirs, shared)
 
 
-def _run(run: Sequence[Word], kind: Difference) -> Run:
-    return Run(Span(run[0].span.start, run[-1].span.end), kind)
+def _run(wording: Wording, start: int, end: int, kind: Difference) -> Run:
+    """The run of words start..end - 1 of a wording."""
+    return Run(Span(wording.places[start][0], wording.places[end - 1][1]), kind)
 
 
-def shared_share(first: Sequence[Word], second: Sequence[Word]) -> float:
-    """The share of the words of both wordings that they have in common, in order."""
-    total = len(first) + len(second)
-    if not total:
-        return 1.0
-    matcher = difflib.SequenceMatcher(
-        None, [w.key for w in first], [w.key for w in second], autojunk=False
-    )
-    return 2 * sum(block.size for block in matcher.get_matching_blocks()) / total
+def matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:
+    """`difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()`, as
+    plain (i, j, size) tuples, the final (len(a), len(b), 0) included.
+
+    difflib's algorithm step for step, with its names, less what it does for
+    junk and popular elements (there are none without `isjunk` and
+    `autojunk`): the longest matching block of a[alo:ahi] and b[blo:bhi],
+    earliest in a, then in b; then the same on each side of it. On a
+    sentence's words, the matcher's general machinery costs more than the
+    matching. tests/test_align_wording.py holds it to difflib.
+    """
+    b2j: dict[str, list[int]] = {}
+    for j, element in enumerate(b):
+        b2j.setdefault(element, []).append(j)
+    queue = [(0, len(a), 0, len(b))]
+    blocks = []
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        besti, bestj, bestsize = alo, blo, 0
+        j2len: dict[int, int] = {}  # the length of the match ending at a[i - 1] and b[j]
+        for i in range(alo, ahi):
+            newj2len = {}
+            for j in b2j.get(a[i], ()):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                k = newj2len[j] = j2len.get(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            j2len = newj2len
+        if bestsize:
+            blocks.append((besti, bestj, bestsize))
+            if alo < besti and blo < bestj:
+                queue.append((alo, besti, blo, bestj))
+            if besti + bestsize < ahi and bestj + bestsize < bhi:
+                queue.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+    blocks.sort()
+    joined: list[tuple[int, int, int]] = []  # adjacent blocks as one, as difflib gives them
+    for i, j, k in blocks:
+        if joined and joined[-1][0] + joined[-1][2] == i and joined[-1][1] + joined[-1][2] == j:
+            joined[-1] = (joined[-1][0], joined[-1][1], joined[-1][2] + k)
+        else:
+            joined.append((i, j, k))
+    joined.append((len(a), len(b), 0))
+    return joined
