@@ -118,10 +118,36 @@ def test_omitted_debris_is_shown_apart_and_never_aligned(example_site: Path) -> 
 # -- the coverage view ----------------------------------------------------------------
 
 
+def columns(soup: BeautifulSoup) -> list[str]:
+    """The articles of the view's columns, in order."""
+    return [str(head["data-article"]) for head in soup.select("#coverage .coverage-column-head")]
+
+
+def label(row: Tag) -> str:
+    return squash(row.find_all(recursive=False)[0].get_text())
+
+
+def cells(row: Tag) -> list[Tag]:
+    """A row's cells, one per column: the children after its label; a <div> where
+    the article tells the row, a <p class="missing"> where it does not."""
+    return row.find_all(recursive=False)[1:]
+
+
+def told_by(soup: BeautifulSoup, row: Tag) -> list[str]:
+    return [
+        article
+        for article, cell in zip(columns(soup), cells(row), strict=True)
+        if cell.name == "div"
+    ]
+
+
 def cells_of(soup: BeautifulSoup, article: str) -> list[Tag]:
-    return soup.select(
-        f'#coverage .coverage-cell[data-article="{article}"]:not(.coverage-cell-empty)'
-    )
+    column = columns(soup).index(article)
+    return [
+        cell
+        for row in soup.select("#coverage .coverage-row")
+        if (cell := cells(row)[column]).name == "div"
+    ]
 
 
 def test_the_view_shows_every_sentence_of_each_article_once(example_site: Path) -> None:
@@ -144,27 +170,29 @@ def test_aligned_passages_share_a_row_and_unique_ones_stand_alone(example_site: 
     assert len(rows) == len(alignment(example_site)["groups"]) + len(
         alignment(example_site)["unique"]
     )
+    names = {"up": "Ukrainska Pravda", "unn": "UNN (Ukrainian National News)"}
     for row in rows:
-        told = row.select(".coverage-cell:not(.coverage-cell-empty)")
-        label = squash(row.select_one(".coverage-row-label").get_text())  # type: ignore[union-attr]
+        told = told_by(soup, row)
         if "coverage-unique" in row["class"]:
-            assert len(told) == 1 and label.startswith("Only in ")
+            assert len(told) == 1 and label(row) == f"Only in {names[told[0]]}"
         else:
-            assert {cell["data-article"] for cell in told} == {"up", "unn"}
-    editor = soup.select("#coverage .coverage-editor .coverage-row-label a")
+            assert set(told) == {"up", "unn"}
+        # A cell of an article that does not tell the row says so, in words.
+        for article, cell in zip(columns(soup), cells(row), strict=True):
+            if article not in told:
+                assert cell.name == "p" and cell["class"] == ["missing"]
+                assert squash(cell.get_text()) == f"Not in {names[article]}"
+    editor = soup.select("#coverage .coverage-editor > p:first-child a")
     assert editor and all(str(a["href"]).startswith("#comparison-") for a in editor)
 
 
 def test_wording_differences_are_marked_word_by_word(example_site: Path) -> None:
     soup = story_page(example_site)
-    row = next(
-        r
-        for r in soup.select("#coverage .coverage-row")
-        if "What Putin got" in r.select_one(".coverage-row-label").get_text()  # type: ignore[union-attr]
-    )
-    up, unn = row.select(".coverage-cell")
-    changed_up = " ".join(s.get_text() for s in up.select(".wording-changed"))
-    changed_unn = " ".join(s.get_text() for s in unn.select(".wording-changed"))
+    row = next(r for r in soup.select("#coverage .coverage-row") if "What Putin got" in label(r))
+    up, unn = cells(row)
+    # <u> marks words worded differently; <u class="only"> words the other wording lacks.
+    changed_up = " ".join(s.get_text() for s in up.select("u:not(.only)"))
+    changed_unn = " ".join(s.get_text() for s in unn.select("u:not(.only)"))
     assert "fissure inside the North Atlantic" in changed_up
     assert "rift within NATO" in changed_unn
     # Words both have are not marked.
@@ -187,8 +215,34 @@ def test_quotations_are_found_linked_across_outlets_and_lead_to_their_rows(
     ids = {str(element["id"]) for element in soup.select("[id]")}
     for link in soup.select("#coverage .quotation-group a[href^='#']"):
         assert str(link["href"])[1:] in ids
-    for ref in soup.select("#coverage .quotation-ref a"):
+    for ref in soup.select("#coverage .coverage-row sup a"):
         assert str(ref["href"])[1:] in ids
+
+
+def test_cells_leave_to_their_column_what_the_column_shares(example_site: Path) -> None:
+    # The view is most of a story page: a cell carries no outlet colour, no article
+    # id and no id of its own unless a quotation in the list links to it.
+    soup = story_page(example_site)
+    linked = {
+        str(a["href"])[1:] for a in soup.select("#coverage .quotation-group a[href^='#coverage-']")
+    }
+    assert linked
+    for row in soup.select("#coverage .coverage-row"):
+        for cell in cells(row):
+            assert set(cell.attrs) <= {"id", "class"}
+            assert "id" not in cell.attrs or cell["id"] in linked
+    ids = {str(element["id"]) for element in soup.select("#coverage [id]")}
+    assert linked <= ids
+    # Each column's colour is said once, on the grid: its article's badge colour.
+    colors = [
+        str(soup.select_one(f'article[data-article="{a}"]')["style"]).split(": ")[1]  # type: ignore[index]
+        for a in columns(soup)
+    ]
+    grid = soup.select_one("#coverage .coverage-grid")
+    assert grid is not None
+    assert str(grid["style"]) == (
+        f"--coverage-columns: 2; --badge-bg-1: {colors[0]}; --badge-bg-2: {colors[1]};"
+    )
 
 
 def test_the_summary_line_counts_what_each_outlet_shares(example_site: Path) -> None:
@@ -359,12 +413,12 @@ def test_a_passage_told_at_another_place_shares_its_row_and_is_marked_moved(
     seed.write_text("\n\n".join(paragraphs), encoding="utf-8")
     edit_story(example_project, without_comparisons)
     soup = story_page(build(example_project, tmp_path))
-    moved = soup.select("#coverage .coverage-moved")
+    moved = soup.select("#coverage .coverage-row .moved")
     assert [squash(m.get_text()) for m in moved] == [
         "Moved: UNN (Ukrainian National News) tells this later, in paragraph 9"
     ]
-    cell = moved[0].find_parent(class_="coverage-row")
-    assert cell is not None
-    texts = [squash(c.get_text()) for c in cell.select(".coverage-cell")]
+    row = moved[0].find_parent(class_="coverage-row")
+    assert row is not None
+    texts = [squash(c.get_text()) for c in cells(row)]
     assert "A White House official told the NYT" in texts[0]
     assert "Additional sanctions against Russia will hinder" in texts[1]

@@ -80,4 +80,5 @@ def render_annotations(site: Site, story: Story) -> bytes:
             "items": items,
         },
     }
-    return (json.dumps(collection, ensure_ascii=False, indent=2) + "\n").encode()
+    # Compact: the C encoder, several times faster than the indenting one.
+    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode()

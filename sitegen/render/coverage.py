@@ -30,7 +30,7 @@ from ..model import Article, Comparison, Site, Span, Story
 from ..quotations import Quotation, QuotationGroup, find_quotations, group_quotations
 from ..sentences import Sentence
 from ..similarity import Weights, terms
-from ..wording import Run, differences, shared_share, words
+from ..wording import Difference, Run, differences, words
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,16 @@ class CoverageView:
     quotations: tuple[QuotationView, ...]
     summary: str
     quotation_groups: tuple[QuotationGroup, ...] = ()
+    # The ids of the cells a quotation in the list links to: the only cells the page gives an id.
+    linked_cells: frozenset[str] = frozenset()
 
 
 # -- the text of a cell ---------------------------------------------------------
+
+# The opening tag of a run of differing words, by Run.difference. Words worded
+# differently are most of the runs, so theirs is the shortest; the theme tells
+# the two apart by the class.
+_WORDING: dict[Difference, str] = {"changed": "<u>", "only": '<u class="only">'}
 
 
 def display_spans(
@@ -134,11 +141,13 @@ def _cell_html(
     runs: Sequence[Run],
     quotations: Sequence[tuple[Quotation, int]],
 ) -> Markup:
-    """text[span] escaped, differing runs in <span class="wording-…">, quotations in <q>.
+    """text[span] escaped, differing runs in <u> (see _WORDING), quotations in <q>.
 
     Quotations are the outer elements; a run that crosses a quotation's edge is
     cut there, so the elements nest.
     """
+    if not quotations and all(a.span.end <= b.span.start for a, b in itertools.pairwise(runs)):
+        return _runs_html(text, span, runs)
     cuts = {span.start, span.end}
     for run in runs:
         cuts.update(c for c in (run.span.start, run.span.end) if span.start < c < span.end)
@@ -157,16 +166,37 @@ def _cell_html(
             if open_quotation is not None:
                 out.append(_close_quotation(open_quotation, left))
             if inside is not None:
-                out.append(f'<q class="quotation" data-quotation="{inside[1]}">')
+                out.append("<q>")
             open_quotation = inside
         differing = next((r for r in runs if r.span.start <= left and right <= r.span.end), None)
         piece = str(escape(text[left:right]))
         if differing is None:
             out.append(piece)
         else:
-            out.append(f'<span class="wording wording-{differing.difference}">{piece}</span>')
+            out.append(f"{_WORDING[differing.difference]}{piece}</u>")
     if open_quotation is not None:
         out.append(_close_quotation(open_quotation, span.end))
+    return Markup("".join(out))
+
+
+def _runs_html(text: str, span: Span, runs: Sequence[Run]) -> Markup:
+    """_cell_html of runs in text order that do not overlap (as one comparison of two
+    wordings gives them), and no quotation: the common cell, made without cutting the
+    text at every edge first. Each run cut to the span is one piece, as is the text
+    between two runs, so the markup is _cell_html's to the byte."""
+    out: list[str] = []
+    at = span.start
+    for run in runs:
+        left, right = max(run.span.start, span.start), min(run.span.end, span.end)
+        if left >= right:
+            continue
+        if at < left:
+            out.append(escape(text[at:left]))
+        piece = escape(text[left:right])
+        out.append(f"{_WORDING[run.difference]}{piece}</u>")
+        at = right
+    if at < span.end:
+        out.append(escape(text[at : span.end]))
     return Markup("".join(out))
 
 
@@ -175,7 +205,7 @@ def _close_quotation(quotation: tuple[Quotation, int], at: int) -> str:
     if quotation[0].span.end <= at:
         number = quotation[1]
         closing += (
-            f'<sup class="quotation-ref"><a href="#quotation-{number}">Q{number}'
+            f'<sup><a href="#quotation-{number}">Q{number}'
             f'<span class="visually-hidden">: quotation {number} in the list</span></a></sup>'
         )
     return closing
@@ -190,26 +220,29 @@ class CoverageBuilder:
         self.story = story
         self.alignment = alignment
         self.articles = {article.id: article for article in story.articles}
-        # Quotations are weighed against the story's sentences, as the alignment weighs them.
-        weights = Weights.learn(
-            terms(a.seed.text[s.span.start : s.span.end])
-            for a in story.articles
-            for s in alignment.sentences[a.id]
-        )
-        found = [
-            quotation
-            for article in story.articles
-            if not alignment.too_long
-            for quotation in find_quotations(article.id, article.seed, article.omit)
-        ]
-        self.quotation_groups = group_quotations(
-            found, {a.id: a.seed.text for a in story.articles}, weights
-        )
+        self.quotation_groups = [] if alignment.too_long else self.find_quotations()
         self.quotation_number = {
             quotation: number
             for number, group in enumerate(self.quotation_groups, start=1)
             for quotation in group.quotations
         }
+        self.quotations_of: dict[str, list[tuple[Quotation, int]]] = {}
+        for quotation, number in self.quotation_number.items():
+            self.quotations_of.setdefault(quotation.article, []).append((quotation, number))
+
+    def find_quotations(self) -> list[QuotationGroup]:
+        # Quotations are weighed against the story's sentences, as the alignment weighs them.
+        weights = self.alignment.weights or Weights.learn(
+            terms(a.seed.text[s.span.start : s.span.end])
+            for a in self.story.articles
+            for s in self.alignment.sentences[a.id]
+        )
+        found = [
+            quotation
+            for article in self.story.articles
+            for quotation in find_quotations(article.id, article.seed, article.omit)
+        ]
+        return group_quotations(found, {a.id: a.seed.text for a in self.story.articles}, weights)
 
     def view(self) -> CoverageView:
         rows = self.rows()
@@ -225,12 +258,14 @@ class CoverageBuilder:
                     f"more than the {SENTENCE_PAIR_BUDGET:,} the coverage view compares."
                 ),
             )
+        quotations = tuple(self.quotation_views(rows))
         return CoverageView(
             rows=tuple(rows),
             articles=articles,
-            quotations=tuple(self.quotation_views(rows)),
+            quotations=quotations,
             summary=self.summary(articles),
             quotation_groups=tuple(self.quotation_groups),
+            linked_cells=frozenset(item.row for q in quotations for item in q.items if item.row),
         )
 
     def rows(self) -> list[Row]:
@@ -293,20 +328,17 @@ class CoverageBuilder:
             for article_id in told
         }
         first, second = told[0], told[1]
-        runs: dict[str, list[Run]] = {}
-        runs[first], runs[second] = differences(cell_words[first], cell_words[second])
+        pair = differences(cell_words[first], cell_words[second])
+        runs = {first: pair.first, second: pair.second}
         for other in told[2:]:
-            _, runs[other] = differences(cell_words[first], cell_words[other])
-        share = round(100 * shared_share(cell_words[first], cell_words[second]))
-        return runs, share
+            runs[other] = differences(cell_words[first], cell_words[other]).second
+        return runs, round(100 * pair.shared)
 
     def paragraph_html(self, article: Article, span: Span, runs: list[Run]) -> Markup:
         quotations = [
-            (quotation, self.quotation_number[quotation])
-            for quotation in self.quotation_number
-            if quotation.article == article.id
-            and quotation.span.start < span.end
-            and span.start < quotation.span.end
+            (quotation, number)
+            for quotation, number in self.quotations_of.get(article.id, ())
+            if quotation.span.start < span.end and span.start < quotation.span.end
         ]
         return _cell_html(article.seed.text, span, runs, quotations)
 
@@ -350,6 +382,7 @@ class CoverageBuilder:
         return source.name if source else article.source
 
     def quotation_views(self, rows: Sequence[Row]) -> list[QuotationView]:
+        places = self.cell_places(rows)
         views = []
         for number, group in enumerate(self.quotation_groups, start=1):
             items = []
@@ -361,21 +394,28 @@ class CoverageBuilder:
                         article=article,
                         text=" ".join(text.split()),
                         speaker=quotation.speaker,
-                        row=self.cell_holding(rows, quotation.article, quotation.span.start),
+                        row=self.cell_holding(places[quotation.article], quotation.span.start),
                     )
                 )
             views.append(QuotationView(number, tuple(items)))
         # Quotations more than one outlet carries first, then in story order.
         return sorted(views, key=lambda view: (not view.linked, view.number))
 
-    def cell_holding(self, rows: Sequence[Row], article_id: str, offset: int) -> str:
+    def cell_places(self, rows: Sequence[Row]) -> dict[str, list[tuple[Span, str]]]:
+        """Each article's sentence spans (or passage spans, for a passage of none) in the
+        order of the rows, with the id of the cell that shows them."""
+        places: dict[str, list[tuple[Span, str]]] = {article: [] for article in self.articles}
         for row in rows:
-            for passage in row.group.passages_of(article_id):
-                sentences = self.alignment.sentences[article_id]
+            for passage in row.group.passages:
+                sentences = self.alignment.sentences[passage.article]
                 spans = [sentences[i].span for i in passage.sentences] or [passage.span]
-                if any(span.start <= offset < span.end for span in spans):
-                    return f"{row.id}-{article_id}"
-        return ""
+                places[passage.article] += [(span, f"{row.id}-{passage.article}") for span in spans]
+        return places
+
+    @staticmethod
+    def cell_holding(places: Sequence[tuple[Span, str]], offset: int) -> str:
+        """The id of the first cell, in row order, that holds `offset`; '' for none."""
+        return next((cell for span, cell in places if span.start <= offset < span.end), "")
 
 
 def coverage_view(site: Site, story: Story, alignment: StoryAlignment) -> CoverageView:
@@ -465,7 +505,9 @@ def render_alignment(
             for group in view.quotation_groups
         ],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    # Compact: the C encoder, several times faster than the indenting one (browsers and
+    # `python3 -m json.tool` show it indented).
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 @dataclass(frozen=True)

@@ -132,5 +132,5 @@ def story_structured_data(site: Site, story: Story) -> list[dict[str, Any]]:
 
 def json_for_script(data: object) -> str:
     """JSON that cannot end its <script> element early: '<', '>' and '&' as escapes."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

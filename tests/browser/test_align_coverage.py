@@ -1,14 +1,16 @@
 """The coverage view in a real browser: side by side on a desktop, one column on a phone.
 
 Markup (themes/default/templates/_coverage.html): ``<section id="coverage">``
-holding ``<li class="coverage-row coverage-{editor,aligned,unique}">`` rows,
-each with one ``.coverage-cell[data-article]`` per article (``.coverage-cell-empty``
-where the article has nothing on that row).
+holding ``<li class="coverage-row coverage-{editor,aligned,unique}">`` rows, each
+its label (first child), then one cell per column: a ``<div>`` (its first ``<p>``
+names the outlet) where the article tells the row, a ``<p class="missing">`` where
+it does not.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ SHARED_ROWS = "#coverage .coverage-row:not(.coverage-unique)"
 
 def told_cells(row: Locator) -> list[FloatRect]:
     boxes = []
-    for cell in row.locator(".coverage-cell:not(.coverage-cell-empty)").all():
+    for cell in row.locator(":scope > div").all():
         expect(cell).to_be_visible()
         box = cell.bounding_box()
         assert box and box["width"] > 0 and box["height"] > 0
@@ -61,6 +63,22 @@ def test_passages_that_tell_the_same_thing_stand_side_by_side_on_a_desktop(
         # Each cell stands under its outlet's column head.
         assert heads[0] and heads[1]
         assert abs(first["x"] - heads[0]["x"]) <= 2 and abs(second["x"] - heads[1]["x"]) <= 2
+    # A column's colour is said once, for the column: each cell has its head's.
+    border = "e => getComputedStyle(e).borderLeftColor"
+    colors = page.locator("#coverage .coverage-column-head").evaluate_all(
+        f"els => els.map({border})"
+    )
+    assert len(set(colors)) == len(colors) == 2
+    for row in page.locator("#coverage .coverage-row").all():
+        cells = row.locator(":scope > :not(:first-child)")
+        assert cells.count() == len(colors)
+        for column, color in enumerate(colors):
+            cell = cells.nth(column)
+            if cell.evaluate("e => e.tagName") == "DIV":
+                assert cell.evaluate(border) == color
+            else:  # the article does not tell the row, and the cell says so
+                expect(cell).to_be_visible()
+                expect(cell).to_have_text(re.compile(r"^Not in "))
 
 
 def test_on_a_phone_the_columns_become_one_and_each_row_keeps_its_pair(
@@ -76,9 +94,9 @@ def test_on_a_phone_the_columns_become_one_and_each_row_keeps_its_pair(
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
             # Both in the row's own block: the pair stays together.
             assert row_box and row_box["y"] <= box["y"] <= row_box["y"] + row_box["height"]
-        for label in row.locator(".coverage-cell-source").all():
+        for label in row.locator(":scope > div > p:first-child").all():
             expect(label).to_be_visible()  # the columns' heads are gone: each cell names its outlet
-    expect(page.locator("#coverage .coverage-cell-empty").first).to_be_hidden()
+    expect(page.locator("#coverage .coverage-row > .missing").first).to_be_hidden()
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone: {width}"
 
@@ -97,7 +115,7 @@ def test_quotations_link_across_outlets_without_javascript(
     cell = page.locator(f'[id="{target}"]')
     expect(cell).to_be_in_viewport()
     # From the quotation in the cell back to the list.
-    reference = cell.locator(".quotation-ref a").first
+    reference = cell.locator("sup a").first
     back = (reference.get_attribute("href") or "#")[1:]
     reference.click()
     wait_for_fragment(page, back)
