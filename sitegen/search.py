@@ -1,26 +1,67 @@
 """Full-text search: a Pagefind index of the rendered pages, made during the build.
 
-Pagefind indexes HTML files on disk, so the rendered pages are written to a
-scratch folder, indexed there, and the index comes back as more files of the
-site under `pagefind/`. Only the parts of pages marked `data-pagefind-body`
-are indexed (in the default theme: each story's articles, highlights, notes
-and comparisons). The theme's own small script (`static/search.js`) loads
-`pagefind/pagefind.js` by a relative URL and makes result links relative to
-the site's root, so search works under any base_url prefix and needs nothing
-but the site itself: no CDN, no server code.
+Two steps, so that a build can keep the first one's result per page:
+
+- `search_input(path, html)` cuts a page down to what Pagefind reads of it: the
+  elements marked `data-pagefind-body` without their `data-pagefind-ignore` parts,
+  the `<html>` tag (its `lang` picks the index's language), the `<title>`, and from
+  the rest of the page only what Pagefind takes a result's title, image, metadata,
+  filters and sort keys from (`<h1>`, `<img>`, `data-pagefind-meta` and the like).
+  A story page of the default theme shrinks to between a half and a quarter of
+  itself: its coverage view is not indexed.
+- `build_search_shards(inputs, count, only)` splits the pages into `count` shards by
+  a stable hash of their path (`shard_of`) and gives each shard's pages to a Pagefind
+  process in its service mode (`pagefind --service`), as many at once as there are
+  CPUs, getting each shard's index back in memory: nothing is written to disk. A
+  shard is a whole Pagefind bundle, in `pagefind/<k>/`, with a `shard.json` of
+  sitegen's. Pages are added in path order, so the same pages give the same bytes.
+  After a small edit a build re-makes only the shards whose `shard_keys` key changed
+  (`only`); the others stay as they are.
+
+`shard_count` says how many shards a site of so many pages gets, and `shards_file`
+is `pagefind/shards.json`, which lists the bundles; `build_search_index(inputs)`
+makes every shard and that file at once. Pagefind has no incremental mode, and
+indexes one page after another (some 5.5 ms of CPU a story page): shards are what
+lets a build use every core and re-index a part of the site.
+
+Only the parts of pages marked `data-pagefind-body` are indexed (in the default
+theme: each story's articles, highlights, notes and comparisons); a page without
+one is not indexed at all. The theme's own small script (`static/search.js`) reads
+`pagefind/shards.json` and each shard's `shard.json`, loads the first bundle's
+`pagefind.js` and merges the other shards into it (Pagefind's `mergeIndex`), all by
+URLs relative to the site's root, and makes result links relative to that root:
+search works under any base_url prefix and needs nothing but the site itself (no
+CDN, no server code), and no page's bytes depend on the number of shards.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import bisect
+import contextlib
+import functools
+import gzip
+import hashlib
+import html
+import itertools
+import json
+import os
+import re
+import signal
 import subprocess
-import tempfile
+import threading
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any, TypeAlias
 
 from .errors import Location, Problem
-from .output import WriteFailed
 
 SEARCH_FOLDER = "pagefind"
+SHARDS_FILE = f"{SEARCH_FOLDER}/shards.json"
 # Pagefind's ready-made interfaces and highlighter: the theme talks to pagefind.js
 # directly, so these would only add 400 kB that no page loads.
 UNUSED_FILES = frozenset(
@@ -34,7 +75,20 @@ UNUSED_FILES = frozenset(
         "pagefind-highlight.js",
     }
 )
-TIMEOUT_SECONDS = 300  # indexing 10,000 pages takes Pagefind well under a minute
+TIMEOUT_SECONDS = 300  # for one shard; Pagefind indexes 1,000 story pages in some 6 s
+# Shards: Pagefind takes some 5.5 ms of CPU per story page, plus 30 ms to start. A
+# shard of at most 400 pages is re-indexed in some 2 s after an edit; a site of over
+# 400 pages has shards of 200 to 400 pages, a power of two of them, so the count
+# changes only when the site doubles (each change re-indexes every shard, as a full
+# build does). More shards cost the build and the reader: each shard also indexes the
+# words of the rest of the site (see "Shards" below), and the first query fetches the
+# shard.json, entry, metadata and an index chunk of every shard, each new word a chunk
+# of each; 16 shards (over 3,200 pages) is where that stops being small.
+PAGES_PER_SHARD = 400
+MAX_SHARDS = 16
+
+SearchInput: TypeAlias = str
+"""What Pagefind reads of one page, as a small HTML document (see `search_input`)."""
 
 
 @dataclass(frozen=True)
@@ -51,11 +105,347 @@ def pagefind_executable() -> Path | None:
     return get_executable()
 
 
-def build_search_index(site_files: dict[str, bytes]) -> SearchIndex | Problem:
-    """The search index of the site's pages, or the problem that kept Pagefind from making it.
+def index_site(site_files: Mapping[str, bytes]) -> SearchIndex | Problem:
+    """The search index of the site's pages: `search_input` of each, then `build_search_index`."""
+    inputs = [
+        (path, page)
+        for path, data in sorted(site_files.items())
+        if (page := search_input(path, data)) is not None
+    ]
+    return build_search_index(inputs)
 
-    Raises output.WriteFailed when the scratch copy of the pages cannot be written.
+
+# -- what Pagefind reads of a page ---------------------------------------------------------
+#
+# Pagefind 1.5 (its fossick/parser.rs) reads of a page: the language, from <html lang>;
+# the text of the data-pagefind-body elements less their data-pagefind-ignore parts,
+# with the ids in them as anchors; and from anywhere in the page, ignored elements
+# too but not data-pagefind-ignore="all" ones: metadata, filters and sort keys
+# (data-pagefind-meta, -default-meta, -filter, -sort), the title (the first <h1>, else
+# the <title>) and the image (the first <img> after the title).
+#
+# The page is not parsed as a whole, which would take longer than Pagefind does: the
+# few elements that matter are found with str.find and end where the count of start
+# and end tags of their name comes back to zero, comments and raw text (script, style,
+# textarea, title) skipped. Attribute names are looked for in lower case, as sitegen's
+# themes write them; tag names in any case.
+
+# Elements that have no end tag (HTML's "void elements").
+_VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()  # noqa: SIM905
+)
+_RAW_TEXT_ELEMENTS = frozenset({"script", "style", "textarea", "title"})
+_RAW_TEXT = re.compile(r"<(?:!--|(script|style|textarea|title)(?=[\s/>]))", re.IGNORECASE)
+# A start tag, its quoted attribute values allowed to hold `>`.
+_START_TAG = re.compile(r"""<([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_AFTER_ATTRIBUTE_NAME = frozenset(" \t\n\r\f=/>")
+_DATA_ATTRIBUTES = (
+    "data-pagefind-meta",
+    "data-pagefind-default-meta",
+    "data-pagefind-filter",
+    "data-pagefind-sort",
+)
+# What Pagefind reads wherever it is: as a pattern, for the rest of the page around the
+# bodies; as plain strings, for big ignored elements (str.find is 30 times faster).
+_READ_ANYWHERE = re.compile(
+    r"(?i:<(?:h1|img))(?=[\s/>])|\sdata-pagefind-(?:meta|default-meta|filter|sort)(?=[\s=/>])"
+)
+_READ_ANYWHERE_STRINGS = ("<h1", "<H1", "<img", "<IMG", *_DATA_ATTRIBUTES)
+
+
+def search_input(path: str, html: bytes) -> SearchInput | None:
+    """What Pagefind reads of the page at `path`, or None for a page that is not indexed.
+
+    Pure, so a build can keep it per page. Not indexed: 404.html, pages other than
+    HTML, pages without an `<html>` element (Pagefind skips them) and pages without a
+    `data-pagefind-body` element. Pagefind makes the same record of the input as of the
+    whole page: the same words, title, excerpt, anchors, metadata, filters and language.
     """
+    if not path.endswith(".html") or path == "404.html" or b"data-pagefind-body" not in html:
+        return None
+    page = _Page(html.decode("utf-8", "replace"))
+    html_tag = page.first("html")
+    bodies = page.outermost(page.elements_with("data-pagefind-body"))
+    if html_tag is None or not bodies:
+        return None
+    if any(body.name in ("html", "head", "body") for body in bodies):
+        return page.text  # all of the page is read anyway
+    pieces = [(body.start, page.without_ignored(body)) for body in bodies]
+    pieces += page.read_outside(bodies)
+    title = page.first("title")
+    head = page.text[title.start : title.end] if title and title.end <= bodies[0].start else ""
+    parts = [page.text[html_tag.start : html_tag.start_tag_end], f"<head>{head}</head>", "<body>"]
+    parts += [piece for _, piece in sorted(pieces)]
+    return "<!doctype html>\n" + "\n".join(parts) + "\n</body>\n</html>\n"
+
+
+@dataclass(frozen=True)
+class _Element:
+    name: str  # lowercased
+    start: int  # of its start tag
+    start_tag_end: int
+    end: int  # after its end tag (or its start tag, for a void element)
+    attributes: dict[str, str]  # names lowercased, values as written
+
+
+class _Page:
+    """A page's HTML, for finding elements in it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.raw_text = self._raw_text()  # (start, end) of each comment and raw text element
+        self.raw_text_starts = [start for start, _ in self.raw_text]
+
+    def _raw_text(self) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        position = 0
+        while opening := _RAW_TEXT.search(self.text, position):
+            if opening.group(1) is None:
+                closing = self.text.find("-->", opening.end())
+                position = len(self.text) if closing < 0 else closing + len("-->")
+            else:
+                tag = _end_tag(opening.group(1).lower()).search(self.text, opening.end())
+                position = len(self.text) if tag is None else tag.end()
+            found.append((opening.start(), position))
+        return found
+
+    def in_raw_text(self, index: int) -> bool:
+        """Whether text[index] is in a comment or a raw text element (not its first `<`)."""
+        before = bisect.bisect_left(self.raw_text_starts, index) - 1
+        return before >= 0 and index < self.raw_text[before][1]
+
+    def first(self, name: str) -> _Element | None:
+        for tag in _same_name_tags(name).finditer(self.text):
+            if not tag.group(1) and not self.in_raw_text(tag.start()):
+                return self.element_at(tag.start())
+        return None
+
+    def elements_with(self, attribute: str, start: int = 0, end: int = -1) -> Iterator[_Element]:
+        """The elements starting in text[start:end] whose start tag has `attribute`."""
+        end = len(self.text) if end < 0 else end
+        found = self.attribute_at(attribute, start, end)
+        while found >= 0:
+            element = self.element_at(found)
+            if element is not None and attribute in element.attributes:
+                yield element
+            found = self.attribute_at(attribute, found + len(attribute), end)
+
+    def attribute_at(self, attribute: str, start: int, end: int) -> int:
+        """Where `attribute` is next written as an attribute's name in text[start:end], or -1.
+
+        It may still be text that only reads like one: `element_at` tells.
+        """
+        text = self.text
+        while (found := text.find(attribute, start, end)) > 0:
+            after = found + len(attribute)
+            if text[found - 1].isspace() and text[after : after + 1] in _AFTER_ATTRIBUTE_NAME:
+                return found
+            start = after
+        return -1
+
+    def element_at(self, index: int) -> _Element | None:
+        """The element whose start tag holds text[index], or None when that is not in a tag."""
+        text = self.text
+        opening = text.rfind("<", 0, index + 1)
+        if opening < 0 or text.rfind(">", opening, index) >= 0 or self.in_raw_text(opening):
+            return None
+        tag = _START_TAG.match(text, opening)
+        if tag is None or tag.end() <= index:
+            return None
+        name = tag.group(1).lower()
+        attributes = {
+            found.group(1).lower(): found.group(2) or found.group(3) or found.group(4) or ""
+            for found in _ATTRIBUTE.finditer(tag.group(2))
+        }
+        return _Element(name, opening, tag.end(), self._end(name, opening, tag.end()), attributes)
+
+    def _end(self, name: str, start: int, after_start_tag: int) -> int:
+        """Where the element ends: after the end tag that matches its start tag."""
+        if name in _VOID_ELEMENTS:
+            return after_start_tag
+        if name in _RAW_TEXT_ELEMENTS:
+            at = bisect.bisect_left(self.raw_text_starts, start)
+            if at < len(self.raw_text) and self.raw_text[at][0] == start:
+                return self.raw_text[at][1]
+        depth = 1
+        for tag in _same_name_tags(name).finditer(self.text, after_start_tag):
+            if self.in_raw_text(tag.start()):
+                continue
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                closing = self.text.find(">", tag.end())
+                return len(self.text) if closing < 0 else closing + 1
+        return len(self.text)  # never closed: it runs to the end, as for a browser
+
+    @staticmethod
+    def outermost(elements: Iterable[_Element]) -> list[_Element]:
+        kept: list[_Element] = []
+        for element in elements:
+            if not kept or element.start >= kept[-1].end:
+                kept.append(element)
+        return kept
+
+    def without_ignored(self, body: _Element) -> str:
+        """The body's HTML without the ignored elements that hold nothing Pagefind reads."""
+        kept: list[str] = []
+        position = body.start  # what comes before is kept
+        found = self.attribute_at("data-pagefind-ignore", body.start_tag_end, body.end)
+        while found >= 0:
+            element = self.element_at(found)
+            found += len("data-pagefind-ignore")
+            if element is not None and self._left_out(element):
+                kept.append(self.text[position : element.start])
+                position = found = element.end
+            found = self.attribute_at("data-pagefind-ignore", found, body.end)
+        kept.append(self.text[position : body.end])
+        return "".join(kept)
+
+    def _left_out(self, element: _Element) -> bool:
+        """Whether Pagefind reads nothing of an element: ignored, and holding nothing it reads.
+
+        Metadata, filters and titles inside an ignored element still count, unless it is
+        excluded ("all", which Pagefind also takes any unknown value for).
+        """
+        if "data-pagefind-ignore" not in element.attributes:
+            return False
+        return _excluded(element) or not any(
+            self.text.find(string, element.start, element.end) >= 0
+            for string in _READ_ANYWHERE_STRINGS
+        )
+
+    def read_outside(self, bodies: Sequence[_Element]) -> Iterator[tuple[int, str]]:
+        """The elements outside the bodies that Pagefind reads something of, where they start.
+
+        Each is kept in an ignored element, so that Pagefind reads no words from it.
+        """
+        gaps = [(0, bodies[0].start)]
+        gaps += [(before.end, after.start) for before, after in itertools.pairwise(bodies)]
+        gaps.append((bodies[-1].end, len(self.text)))
+        for start, end in gaps:
+            excluded = [
+                element
+                for element in self.elements_with("data-pagefind-ignore", start, end)
+                if _excluded(element)
+            ]
+            taken_until = start
+            for match in _READ_ANYWHERE.finditer(self.text, start, end):
+                if match.start() < taken_until:
+                    continue
+                element = self.element_at(
+                    match.start() if match.group().startswith("<") else match.start() + 1
+                )
+                if element is None or any(e.start <= element.start < e.end for e in excluded):
+                    continue
+                # Without its content when Pagefind does not read it, or when that holds
+                # a body (which would then be read twice).
+                if _reads_text(element) and element.end <= end:
+                    kept = self.text[element.start : element.end]
+                    taken_until = element.end
+                else:
+                    kept = self.text[element.start : element.start_tag_end]
+                    if element.name not in _VOID_ELEMENTS:
+                        kept += f"</{element.name}>"
+                    taken_until = element.start_tag_end
+                yield element.start, f"<div data-pagefind-ignore>{kept}</div>"
+
+
+def _excluded(element: _Element) -> bool:
+    return element.attributes["data-pagefind-ignore"].strip().lower() not in ("", "index", "true")
+
+
+def _reads_text(element: _Element) -> bool:
+    """Whether Pagefind reads the element's text, not only its start tag."""
+    if element.name in ("h1", "img"):
+        return True
+    for name in _DATA_ATTRIBUTES:
+        for value in element.attributes.get(name, "").split(","):
+            if value.strip() and ":" not in value and "[" not in value:
+                return True  # `data-pagefind-meta="title"` takes the element's text
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _same_name_tags(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8)
+def _end_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{re.escape(name)}(?=[\s/>])[^>]*>", re.IGNORECASE)
+
+
+# -- the index -----------------------------------------------------------------------------
+
+
+def shard_count(indexed_pages: int) -> int:
+    """How many shards the index of a site with `indexed_pages` indexed pages gets.
+
+    The smallest power of two that keeps shards to PAGES_PER_SHARD pages, at least 1
+    and at most MAX_SHARDS: 1 up to 400 pages, 2 up to 800, 4 up to 1,600, and so on.
+    """
+    count = 1
+    while count < MAX_SHARDS and indexed_pages > count * PAGES_PER_SHARD:
+        count *= 2
+    return count
+
+
+def shard_of(path: str, count: int) -> int:
+    """The shard (0 to count - 1) of the page at `path`: the same on every machine."""
+    if count < 1:
+        raise ValueError(f"a search index has at least 1 shard, not {count}")
+    digest = hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count
+
+
+def shard_folder(shard: int) -> str:
+    """The output folder of a shard's Pagefind bundle, such as `pagefind/0/`."""
+    return f"{SEARCH_FOLDER}/{shard}/"
+
+
+def shards_file(count: int) -> tuple[str, bytes]:
+    """`pagefind/shards.json`: the bundle folders of the `count` shards, relative to it.
+
+    The theme's script reads it to know what to load, so no page depends on the count.
+    """
+    if count < 1:
+        raise ValueError(f"a search index has at least 1 shard, not {count}")
+    bundles = [shard_folder(shard).removeprefix(f"{SEARCH_FOLDER}/") for shard in range(count)]
+    return SHARDS_FILE, (json.dumps({"bundles": bundles}) + "\n").encode("utf-8")
+
+
+def build_search_index(inputs: Sequence[tuple[str, SearchInput]]) -> SearchIndex | Problem:
+    """The search index of the pages (path, `search_input`), or why Pagefind could not make it.
+
+    All of it: every shard (`shard_count` of them) and `shards_file`. The same pages
+    give byte-identical files, in whatever order they come (unless they are in several
+    languages or have filters: Pagefind 1.5 orders those by hash).
+    """
+    count = shard_count(len(inputs))
+    shards = build_search_shards(inputs, count)
+    if isinstance(shards, Problem):
+        return shards
+    files = dict([shards_file(count)])
+    for shard in shards.values():
+        files.update(shard)
+    return SearchIndex(dict(sorted(files.items())))
+
+
+def build_search_shards(
+    inputs: Sequence[tuple[str, SearchInput]], count: int, only: Collection[int] | None = None
+) -> dict[int, dict[str, bytes]] | Problem:
+    """Shards of the index of the pages (path, `search_input`): those in `only`, else all.
+
+    `inputs` are those of all the site's pages; each shard is made of the pages that
+    `shard_of` puts in it, and of the words of the others (see "Shards" below). Gives
+    each shard made its files, by output path (under `pagefind/<k>/`, `shard.json`
+    included), or the problem of the first shard Pagefind failed on. As many
+    Pagefind processes run at once as this process may use CPUs (or SITEGEN_JOBS
+    says). A shard's bytes are the same as long as its `shard_keys` key is.
+    """
+    wanted = _wanted(count, only)
+    if not wanted:
+        return {}
     executable = pagefind_executable()
     if executable is None:
         return Problem(
@@ -63,41 +453,461 @@ def build_search_index(site_files: dict[str, bytes]) -> SearchIndex | Problem:
             "the search index needs Pagefind, which is not installed",
             "install it with: python3 -m pip install 'pagefind[bin]'",
         )
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as scratch:
-        site = Path(scratch) / "site"
-        try:
-            for name, data in site_files.items():
-                if name.endswith(".html") and name != "404.html":
-                    path = site / name
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(data)
-        except OSError as error:
-            # A full disk or no permission, as in the write stage: nothing is written.
-            raise WriteFailed(
-                f"could not write the pages to index in {scratch}: {error.strerror or error}"
-            ) from error
-        bundle = Path(scratch) / SEARCH_FOLDER
-        command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--quiet"]
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            return _failed(str(error))
-        if result.returncode != 0:
-            return _failed(result.stderr or result.stdout)
-        files = {
-            f"{SEARCH_FOLDER}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file() and path.name not in UNUSED_FILES
+    pages = _pages_by_shard(inputs, count)
+    services = {shard: _PagefindService(executable) for shard in wanted}
+    vocabularies: dict[int, Future[list[tuple[str, SearchInput]]]] = {
+        shard: Future() for shard in wanted
+    }
+    # The biggest shards first, so that a small one does not hold up the last core.
+    order = sorted(wanted, key=lambda shard: (-len(pages[shard]), shard))
+    results: dict[int, dict[str, bytes] | str] = {}
+    failed: int | None = None
+    with ThreadPoolExecutor(min(_process_count(), len(wanted))) as pool:
+        futures = {
+            pool.submit(services[shard].index, pages[shard], vocabularies[shard]): shard
+            for shard in order
         }
-    return SearchIndex(files)
+        try:
+            # While Pagefind indexes the shards' own pages: their vocabulary pages, last.
+            vocabulary = _vocabulary_pages(pages, wanted)
+            for shard in wanted:
+                vocabularies[shard].set_result(vocabulary[shard])
+            for future in as_completed(futures):
+                shard = futures[future]
+                results[shard] = future.result()
+                if isinstance(results[shard], str):
+                    failed = shard  # the build fails: the other shards are not needed
+                    break
+        finally:
+            # On a failure or an interrupt, the shards not done are not waited for.
+            for future in futures:
+                future.cancel()
+            for service in services.values():
+                service.stop()
+            for waiting in vocabularies.values():
+                if not waiting.done():
+                    waiting.set_result([])
+    if failed is not None:
+        return _failed(str(results[failed]), failed)
+    shards: dict[int, dict[str, bytes]] = {}
+    for shard in wanted:
+        files = results[shard]
+        assert isinstance(files, dict)
+        kept = {
+            name: data for name, data in files.items() if name.split("/")[-1] not in UNUSED_FILES
+        }
+        kept[SHARD_FILE] = _shard_file(pages[shard], vocabulary[shard], kept)
+        shards[shard] = {f"{shard_folder(shard)}{name}": kept[name] for name in sorted(kept)}
+    return shards
 
 
-def _failed(output: str) -> Problem:
+def shard_keys(inputs: Sequence[tuple[str, SearchInput]], count: int) -> dict[int, str]:
+    """A digest per shard of all that its bytes depend on (but Pagefind's version).
+
+    A build that keeps each shard's key makes again only the shards whose key changed:
+    those of the pages that changed, and every shard when a word comes into or leaves
+    the site (see "Shards" below).
+    """
+    pages = _pages_by_shard(inputs, count)
+    vocabulary = _vocabulary_pages(pages, range(count))
+    return {
+        shard: hashlib.blake2b(
+            json.dumps(pages[shard] + vocabulary[shard], ensure_ascii=False).encode("utf-8"),
+            digest_size=16,
+        ).hexdigest()
+        for shard in range(count)
+    }
+
+
+def _wanted(count: int, only: Collection[int] | None) -> list[int]:
+    if count < 1:
+        raise ValueError(f"a search index has at least 1 shard, not {count}")
+    wanted = sorted(set(range(count) if only is None else only))
+    if any(not 0 <= shard < count for shard in wanted):
+        raise ValueError(f"shards {wanted} are not all among the {count} shards")
+    return wanted
+
+
+# -- Shards: the same matches as one index -------------------------------------------------
+#
+# Pagefind (1.5) matches a word of a query to the words of the index that start with it;
+# when there are none, to the longest word of the index that the word starts with, so
+# that "ankara" finds the pages that have "an". Merged shards each do that on their own:
+# a word that only some shards have would bring in, from the others, every page with a
+# word that starts it. So each shard also gets a vocabulary page per language of the
+# site: a page with no text (Pagefind skips empty pages: it has one word, "sitegen")
+# whose metadata, which Pagefind searches too, holds every word of the site's pages in
+# that language that the shard's own pages do not have. Each word of a query then
+# matches in each shard the words it matches in one index of the whole site, and the
+# search page leaves the vocabulary pages out of the results: the shard's `shard.json`
+# names them. Their cost: the shard's index holds the words of the whole site, and
+# every shard changes when a word comes into the site or leaves it.
+
+SHARD_FILE = "shard.json"  # in each shard: {"pages": N, "hidden": [vocabulary page ids]}
+VOCABULARY_FOLDER = f"{SEARCH_FOLDER}/vocabulary"
+_VOCABULARY_META = "sitegen_vocabulary"
+_TAG = re.compile(r"<[^>]*>")
+_HTML_LANG = re.compile(r"""<html\s[^>]*?\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+# Attributes whose values Pagefind may index or search: image alt text, metadata.
+_WORD_ATTRIBUTES = (
+    "alt",
+    "title",
+    "content",
+    "data-pagefind-meta",
+    "data-pagefind-filter",
+    "data-pagefind-sort",
+)
+_ATTRIBUTE_VALUE = re.compile(r"""\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _pages_by_shard(
+    inputs: Sequence[tuple[str, SearchInput]], count: int
+) -> dict[int, list[tuple[str, SearchInput]]]:
+    """The pages of each shard, in path order."""
+    pages: dict[int, list[tuple[str, SearchInput]]] = {shard: [] for shard in range(count)}
+    for path, page in sorted(inputs):
+        pages[shard_of(path, count)].append((path, page))
+    return pages
+
+
+def _vocabulary_pages(
+    pages: Mapping[int, Sequence[tuple[str, SearchInput]]], wanted: Iterable[int]
+) -> dict[int, list[tuple[str, SearchInput]]]:
+    """The vocabulary pages of each wanted shard (none with one shard, or in an empty one)."""
+    if len(pages) == 1:
+        return {shard: [] for shard in wanted}
+    words_by_shard: dict[int, dict[str, set[str]]] = {}  # shard -> language -> words
+    site_words: dict[str, set[str]] = {}
+    for shard, shard_pages in pages.items():
+        words_by_shard[shard] = {}
+        for _, page in shard_pages:
+            language = _language(page)
+            page_words = _words(page)
+            words_by_shard[shard].setdefault(language, set()).update(page_words)
+            site_words.setdefault(language, set()).update(page_words)
+    vocabulary: dict[int, list[tuple[str, SearchInput]]] = {}
+    for shard in wanted:
+        vocabulary[shard] = []
+        if not pages[shard]:
+            continue  # an empty shard is not loaded
+        for language, words in sorted(site_words.items()):
+            missing = words - words_by_shard[shard].get(language, set())
+            if missing or language not in words_by_shard[shard]:
+                vocabulary[shard].append(_vocabulary_page(language, missing))
+    return vocabulary
+
+
+def _language(page: SearchInput) -> str:
+    """The `lang` of the page's `<html>` element, lowercased as Pagefind does; "" without one."""
+    found = _HTML_LANG.search(page)
+    if found is None:
+        return ""
+    return next(value for value in found.groups() if value is not None).strip().lower()
+
+
+def _words(page: SearchInput) -> frozenset[str]:
+    """The page's words, lowercased, such as Pagefind could index or search them.
+
+    More rather than fewer: the text with tags taken out both as spaces and as nothing
+    (Pagefind joins the text of inline elements), and the values of the attributes it
+    may read (alt text, metadata); edge punctuation is left out, as Pagefind drops it.
+    Kept by the page's digest, as a build or `sitegen serve` asks again for most pages.
+    """
+    key = hashlib.blake2b(page.encode("utf-8"), digest_size=16).digest()
+    if (known := _known_words.get(key)) is not None:
+        return known
+    text = _TAG.sub("\0", page)
+    for name in _WORD_ATTRIBUTES:
+        at = page.find(name)
+        while at >= 0:
+            after = at + len(name)
+            if page[at - 1].isspace() and (value := _ATTRIBUTE_VALUE.match(page, after)):
+                text += " " + (value.group(1) or value.group(2) or "")
+            at = page.find(name, after)
+    tokens = set(text.lower().split())
+    found = {token for token in tokens if token.isalnum()}  # most of them: the quick way
+    punctuation = _punctuation()
+    for token in tokens - found:
+        # "\0" is where a tag was: "<b>Trump</b>'s" is both "trump's" and "trump", "'s".
+        core = token.strip("\0")
+        pieces = [core.replace("\0", ""), *core.split("\0")] if "\0" in core else [core]
+        for piece in pieces:
+            if "&" in piece:
+                found.update(word.strip(punctuation) for word in html.unescape(piece).split())
+            else:
+                found.add(piece.strip(punctuation))
+    found.discard("")
+    if len(_known_words) >= _KNOWN_WORDS_LIMIT:
+        _known_words.clear()
+    _known_words[key] = result = frozenset(found)
+    return result
+
+
+_known_words: dict[bytes, frozenset[str]] = {}
+_KNOWN_WORDS_LIMIT = 20_000  # pages; some 30 kB each
+
+
+@functools.cache
+def _punctuation() -> str:
+    """The punctuation (Unicode P*, but connectors like `_`) that Pagefind leaves out of words."""
+    return "".join(
+        character
+        for character in map(chr, range(0x10000))
+        if unicodedata.category(character) in ("Pd", "Pe", "Pf", "Pi", "Po", "Ps")
+    )
+
+
+def _vocabulary_page(language: str, words: Collection[str]) -> tuple[str, SearchInput]:
+    path = f"{VOCABULARY_FOLDER}/{language or 'unknown'}/index.html"
+    lang = f' lang="{html.escape(language)}"' if language else ""
+    content = html.escape(" ".join(sorted(words)))
+    page = (
+        f"<!doctype html>\n<html{lang}><head><title>sitegen</title>"
+        f'<meta data-pagefind-meta="{_VOCABULARY_META}[content]" content="{content}"></head>'
+        "<body><div data-pagefind-body>sitegen</div></body></html>\n"
+    )
+    return path, page
+
+
+def _shard_file(
+    pages: Sequence[tuple[str, SearchInput]],
+    vocabulary: Sequence[tuple[str, SearchInput]],
+    files: Mapping[str, bytes],
+) -> bytes:
+    """The shard's `shard.json`: how many pages it has, and the ids of its vocabulary pages."""
+    urls = [f'"url":"{_page_url(path)}"'.encode() for path, _ in vocabulary]
+    hidden = []
+    for name, data in files.items():
+        if urls and name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            fragment = gzip.decompress(data)
+            if any(url in fragment for url in urls):
+                hidden.append(name.removeprefix("fragment/").removesuffix(".pf_fragment"))
+    shard = {"pages": len(pages), "hidden": sorted(hidden)}
+    return (json.dumps(shard) + "\n").encode("utf-8")
+
+
+def _process_count() -> int:
+    """How many Pagefind processes may run at once: one per usable CPU, or SITEGEN_JOBS."""
+    setting = os.environ.get("SITEGEN_JOBS", "").strip()
+    with contextlib.suppress(ValueError):
+        if setting:
+            return max(1, int(setting))
+    if hasattr(os, "sched_getaffinity"):  # not on macOS
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _page_url(path: str) -> str:
+    """The URL Pagefind gives a page at `path` when it indexes a folder (`--site`)."""
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return "/" + path
+
+
+class _PagefindService:
+    """One `pagefind --service` process: requests on its stdin, answers on its stdout.
+
+    Each message is base64 of a JSON object, ended by a comma: the protocol of the
+    `pagefind` Python package, whose own client is not used because it reads one answer
+    per 100 ms (20 s for 200 pages) and hangs on an answer over 2 MiB (an index of
+    some 150 pages). A thread writes the requests while this one reads the answers, so
+    that neither pipe fills up.
+    """
+
+    def __init__(self, executable: Path) -> None:
+        self.executable = executable
+        self.timed_out = threading.Event()
+        self.said: list[bytes] = []  # its stderr
+        self.writer: threading.Thread | None = None
+        self.lock = threading.Lock()  # over `process` and `stopped`
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopped = False
+
+    def index(
+        self,
+        pages: Sequence[tuple[str, SearchInput]],
+        later: Future[list[tuple[str, SearchInput]]] | None = None,
+    ) -> dict[str, bytes] | str:
+        """The files of the index of `pages` and then of `later`'s, or what went wrong.
+
+        Pagefind indexes `pages` while `later` is still being made.
+        """
+        with self.lock:
+            if self.stopped:
+                return "Pagefind was stopped"
+            try:
+                process = subprocess.Popen(
+                    [str(self.executable), "--service"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    process_group=0,  # so that _kill ends what it started too
+                )
+            except OSError as error:
+                return str(error)
+            self.process = process
+        assert process.stdin is not None and process.stdout is not None
+        assert process.stderr is not None
+        stderr = process.stderr
+        drain = threading.Thread(target=lambda: self.said.append(stderr.read()))
+        drain.start()
+        timer = threading.Timer(TIMEOUT_SECONDS, self._stop, (process,))
+        timer.start()
+        result: dict[str, bytes] | str = "Pagefind was interrupted"
+        try:
+            result = self._exchange(process.stdin, process.stdout, pages, later)
+        finally:
+            timer.cancel()
+            if isinstance(result, str):
+                _kill(process)  # it may be waiting to read more pages, or to answer
+            if self.writer is not None:
+                self.writer.join()
+            _close(process.stdin)  # the service ends at the end of its input
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _kill(process)
+                process.wait()
+            drain.join()
+            process.stdout.close()
+            stderr.close()
+        if isinstance(result, str):
+            said = b"".join(self.said).decode("utf-8", "replace").strip()
+            return f"{result}\n{said}" if said else result
+        return result
+
+    def _exchange(
+        self,
+        requests: IO[bytes],
+        answers: IO[bytes],
+        pages: Sequence[tuple[str, SearchInput]],
+        later: Future[list[tuple[str, SearchInput]]] | None,
+    ) -> dict[str, bytes] | str:
+        try:
+            messages = _messages(answers)
+            _send(requests, [{"message_id": 0, "payload": {"type": "NewIndex", "config": None}}])
+            created = self._answer(messages, 0)
+            if isinstance(created, str):
+                return created
+            index_id = created["index_id"]
+
+            def adding(pages: Sequence[tuple[str, SearchInput]], first: int) -> list[Any]:
+                return [
+                    {
+                        "message_id": number,
+                        "payload": {
+                            "type": "AddFile",
+                            "index_id": index_id,
+                            "url": _page_url(path),
+                            "file_path": None,
+                            "file_contents": page,
+                        },
+                    }
+                    for number, (path, page) in enumerate(pages, start=first)
+                ]
+
+            def write() -> None:
+                _send(requests, adding(pages, 1))
+                more = later.result() if later is not None else []
+                last = len(pages) + len(more) + 1
+                getting = {
+                    "message_id": last,
+                    "payload": {"type": "GetFiles", "index_id": index_id},
+                }
+                _send(requests, [*adding(more, len(pages) + 1), getting])
+
+            self.writer = threading.Thread(target=write)
+            self.writer.start()
+            for number in range(1, len(pages) + 1):
+                added = self._answer(messages, number)
+                if isinstance(added, str):
+                    return f"{added} (adding {pages[number - 1][0]})"
+            more = later.result() if later is not None else []
+            last = len(pages) + len(more) + 1
+            for number in range(len(pages) + 1, last):
+                added = self._answer(messages, number)
+                if isinstance(added, str):
+                    return f"{added} (adding {more[number - len(pages) - 1][0]})"
+            got = self._answer(messages, last)
+            if isinstance(got, str):
+                return got
+            return {str(file["path"]): base64.b64decode(file["content"]) for file in got["files"]}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return f"Pagefind's answer could not be read: {error}"
+
+    def _answer(self, answers: Iterator[dict[str, Any]], number: int) -> dict[str, Any] | str:
+        """The payload of the answer to message `number`, or what went wrong."""
+        answer = next(answers, None)
+        if answer is None:
+            if self.timed_out.is_set():
+                return f"Pagefind took longer than {TIMEOUT_SECONDS} s"
+            return "Pagefind stopped before it was done"
+        payload: dict[str, Any] = answer["payload"]
+        if payload.get("type") == "Error":
+            return str(payload.get("message") or "Pagefind gave no reason")
+        if answer.get("message_id") != number:
+            return f"Pagefind answered message {answer.get('message_id')}, not {number}"
+        return payload
+
+    def _stop(self, process: subprocess.Popen[bytes]) -> None:
+        self.timed_out.set()
+        _kill(process)
+
+    def stop(self) -> None:
+        """End the process if it runs (its `index` then returns soon), or keep it from starting."""
+        with self.lock:
+            self.stopped = True
+            if self.process is not None:
+                _kill(self.process)
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """End the process and whatever it started (a wrapper script's Pagefind), if it runs."""
+    if process.poll() is None:
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _send(stream: IO[bytes], messages: Iterable[dict[str, Any]]) -> None:
+    try:
+        for message in messages:
+            stream.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        stream.flush()
+    except OSError:
+        pass  # the service ended: its answers (or their absence) say why
+
+
+def _close(stream: IO[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        stream.close()
+
+
+def _messages(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """The service's answers, one JSON object each, until it closes its output."""
+    buffer = bytearray()
+    searched = 0
+    while True:
+        comma = buffer.find(b",", searched)
+        if comma < 0:
+            searched = len(buffer)
+            chunk = stream.read1(1 << 20)  # type: ignore[attr-defined]
+            if not chunk:
+                return
+            buffer += chunk
+            continue
+        try:
+            message = json.loads(base64.b64decode(bytes(buffer[:comma]), validate=True))
+        except binascii.Error as error:
+            raise ValueError(f"not base64: {error}") from error
+        del buffer[: comma + 1]
+        searched = 0
+        yield message
+
+
+def _failed(output: str, shard: int) -> Problem:
     lines = [line for line in output.strip().splitlines() if line.strip()]
     return Problem(
-        Location(f"{SEARCH_FOLDER}/"),
+        Location(shard_folder(shard)),
         "Pagefind could not build the search index",
         "\n".join(lines[-10:]) or "Pagefind gave no reason",
     )

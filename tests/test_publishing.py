@@ -187,7 +187,8 @@ def test_the_workflows_build_step_publishes_under_the_prefix_it_is_given(
     not_found = BeautifulSoup((site / "404.html").read_text("utf-8"), "html.parser")
     stylesheet = not_found.select_one('link[rel="stylesheet"]')
     assert stylesheet is not None and str(stylesheet["href"]).startswith(prefix + "static/")
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    bundles = json.loads((site / "pagefind" / "shards.json").read_text("utf-8"))["bundles"]
+    assert bundles and all((site / "pagefind" / b / "pagefind.js").is_file() for b in bundles)
 
 
 # -- CNAME ------------------------------------------------------------------------------
@@ -230,12 +231,18 @@ def test_a_cname_that_disagrees_with_base_url_is_a_warning(
 
 
 def test_the_build_writes_a_search_index_of_every_story(example_site: Path) -> None:
-    entry = json.loads((example_site / "pagefind/pagefind-entry.json").read_text("utf-8"))
-    stories = list((ROOT / "content/stories").glob("*.yaml"))
-    assert sum(language["page_count"] for language in entry["languages"].values()) == len(stories)
-    assert (example_site / "pagefind/pagefind.js").is_file()
-    # Pagefind's own UI bundles are not shipped: the theme's search.js uses its API.
-    assert not (example_site / "pagefind/pagefind-ui.js").exists()
+    shards = json.loads((example_site / "pagefind/shards.json").read_text("utf-8"))["bundles"]
+    indexed = 0
+    for shard in shards:
+        bundle = example_site / "pagefind" / shard
+        entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+        shard_pages = json.loads((bundle / "shard.json").read_text("utf-8"))
+        indexed += sum(language["page_count"] for language in entry["languages"].values())
+        indexed -= len(shard_pages["hidden"])  # each shard's vocabulary pages
+        assert (bundle / "pagefind.js").is_file()
+        # Pagefind's own UI bundles are not shipped: the theme's search.js uses its API.
+        assert not (bundle / "pagefind-ui.js").exists()
+    assert indexed == len(list((ROOT / "content/stories").glob("*.yaml")))
 
 
 def test_the_search_index_is_byte_identical_across_builds(

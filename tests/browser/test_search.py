@@ -4,18 +4,29 @@ The query is taken from an editor's note in the example content, so the test
 finds out whether notes really are in the index, and the result must lead to
 the note's story. Everything the search loads must come from the site itself
 (it works offline), and the page must say something useful without JavaScript.
+
+A big site's index is in shards, merged in the browser: the example site, with
+copies of its story added, is indexed in 16 shards (some of them empty, the
+first one too) and in one, and a search must find the same pages, with the same
+excerpts, in both.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.support.browser import PHONE, OpenPage, PageLogs
+from sitegen.search import build_search_shards, search_input, shard_of, shards_file
+from tests.support.browser import ACTION_TIMEOUT_MS, PHONE, OpenPage, PageLog, PageLogs
 from tests.support.subpath_server import SubpathServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 SEARCH = "search/"
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,3 +140,161 @@ def test_results_appear_without_moving_the_form(
     assert page.locator("[role=search]").bounding_box() == before
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"], "the results make the page scroll sideways"
+
+
+# -- a sharded index -----------------------------------------------------------------------
+
+SHARDS = 16
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+WORDS += ["india", "juliett", "kilo", "lima"]
+
+
+def copy_marker(word: str) -> str:
+    """A word of one copy's title only, to find that copy by."""
+    return f"{word}zyx"
+
+
+def copy_path(word: str) -> str:
+    return f"stories/copy-{word}/index.html"
+
+
+def index_into(site: Path, count: int) -> None:
+    """Replace the site's search index by one of `count` shards."""
+    shutil.rmtree(site / "pagefind")
+    pages = {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*.html")}
+    inputs = sorted(
+        (path, value) for path, data in pages.items() if (value := search_input(path, data))
+    )
+    shards = build_search_shards(inputs, count)
+    assert isinstance(shards, dict), shards
+    files = dict([shards_file(count)])
+    for shard in shards.values():
+        files.update(shard)
+    for name, data in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(data)
+
+
+@pytest.fixture(scope="module")
+def copies(story_slug: str) -> list[str]:
+    """The words of the story's copies: none in the first shard, which is left empty."""
+    assert shard_of(f"stories/{story_slug}/index.html", SHARDS) != 0
+    words = [word for word in WORDS if shard_of(copy_path(word), SHARDS) != 0]
+    assert len({shard_of(copy_path(word), SHARDS) for word in words}) >= 4
+    return words
+
+
+@pytest.fixture(scope="module")
+def sharded_servers(
+    built_site: Path,
+    site_prefix: str,
+    story_slug: str,
+    copies: list[str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[int, SubpathServer]]:
+    """The example site with copies of its story, indexed in SHARDS shards and in 1."""
+    story = (built_site / "stories" / story_slug / "index.html").read_text("utf-8")
+    assert '<h1 class="page-title">' in story
+    servers: dict[int, SubpathServer] = {}
+    for count in (SHARDS, 1):
+        site = tmp_path_factory.mktemp(f"shards-{count}") / "site"
+        shutil.copytree(built_site, site)
+        for word in copies:
+            page = site / copy_path(word)
+            page.parent.mkdir(parents=True)
+            # The page's address changes, so its relative links are one level off: the
+            # search only reads its text.
+            page.write_text(
+                story.replace(
+                    '<h1 class="page-title">', f'<h1 class="page-title">{copy_marker(word)}: '
+                ),
+                "utf-8",
+            )
+        index_into(site, count)
+        servers[count] = SubpathServer(site, site_prefix).start()
+    try:
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def search_in(chromium: Browser, server: SubpathServer, query: str) -> tuple[Page, PageLog]:
+    """The search page of the site `server` serves, having searched for `query`."""
+    context = chromium.new_context(service_workers="block")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    log = PageLog.attach(page)
+    page.goto(server.url_for(SEARCH))
+    page.fill("input[name=q]", query)
+    page.wait_for_selector("[role=status]:not(:empty):not(:has-text('Searching'))")
+    return page, log
+
+
+def shown(page: Page) -> dict[str, tuple[str, str]]:
+    """The results shown: href -> (title, excerpt)."""
+    return {
+        str(item.eval_on_selector("a", "a => a.getAttribute('href')")): (
+            item.eval_on_selector("a", "a => a.textContent"),
+            item.eval_on_selector(".search-excerpt", "p => p.textContent"),
+        )
+        for item in page.query_selector_all(".search-result")
+    }
+
+
+def test_a_sharded_index_finds_the_pages_of_every_shard(
+    chromium: Browser,
+    sharded_servers: dict[int, SubpathServer],
+    story: dict[str, Any],
+    story_slug: str,
+    copies: list[str],
+) -> None:
+    server = sharded_servers[SHARDS]
+    page, log = search_in(chromium, server, note_query(story))
+    found = shown(page)
+    expected = {f"{server.prefix}stories/{story_slug}/"} | {
+        f"{server.prefix}stories/copy-{word}/" for word in copies
+    }
+    assert set(found) == expected
+    assert page.inner_text("[role=status]").startswith(f"{len(expected)} stories match")
+    for word in copies:
+        page.fill("input[name=q]", copy_marker(word))
+        page.wait_for_selector(f"[role=status]:has-text('1 story matches “{copy_marker(word)}”')")
+        assert list(shown(page)) == [f"{server.prefix}stories/copy-{word}/"]
+    # The result leads to the page, under the prefix.
+    with page.expect_navigation():
+        page.click(".search-result a")
+    assert page.url == server.url_for(f"stories/copy-{copies[-1]}/")
+    # Only the site's own files, each of them there; the shards without pages too.
+    assert log.problems == []
+    requested = " ".join(log.requests)
+    assert f"{server.prefix}pagefind/0/shard.json" in requested
+    assert all(request.split(" ", 1)[1].startswith(server.url) for request in log.requests), (
+        log.requests
+    )
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    # Words of every page; then words of one page, in one shard, which the other shards
+    # must not answer with the pages that have a word starting them ("a", "al").
+    ["note", "sanctions Russia", "Brink", "alphazyx", "alphazyx Trump", "alphaz"],
+)
+def test_a_sharded_index_gives_the_results_of_one_index(
+    chromium: Browser,
+    sharded_servers: dict[int, SubpathServer],
+    story: dict[str, Any],
+    query: str,
+) -> None:
+    # The same pages, titles and excerpts; not always in the same order, as each shard
+    # scores its pages by its own word counts.
+    query = note_query(story) if query == "note" else query
+    results_of = {}
+    for count, server in sharded_servers.items():
+        page, log = search_in(chromium, server, query)
+        results_of[count] = shown(page)
+        assert log.problems == []
+        page.context.close()
+    assert results_of[SHARDS], f"nothing found for {query!r}"
+    assert results_of[SHARDS] == results_of[1]

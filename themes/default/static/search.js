@@ -5,8 +5,17 @@
 // root is one folder up from static/, so search works under any base_url prefix.
 // Results are built as DOM nodes with textContent; only Pagefind's <mark> around
 // the matched words is kept from its excerpts.
+//
+// The index is in shards, each a Pagefind bundle (pagefind/0/, pagefind/1/, ...)
+// that pagefind/shards.json lists. Pagefind's code comes from the first bundle;
+// the first shard with pages is its index, and the other shards with pages are
+// merged into it (Pagefind's mergeIndex), so one search covers them all. Each
+// shard's shard.json says how many pages it has and which of them are hidden:
+// the pages that give each shard the words of the whole site, so that a word is
+// matched the same way in every shard (see sitegen/search.py).
 
 const root = new URL("../", import.meta.url);
+const shardsUrl = new URL("pagefind/shards.json", root);
 const form = document.querySelector("[data-search-form]");
 const input = form.querySelector("input[name=q]");
 const status = document.querySelector("[data-search-status]");
@@ -15,12 +24,34 @@ const MAX_RESULTS = 20;
 
 let pagefind = null;
 
-async function engine() {
-  if (pagefind === null) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    // Result URLs are indexed from the site's root; this puts the prefix in front.
-    await pagefind.options({ baseUrl: root.pathname });
-  }
+// Fresh copies: an old list with a new index would leave pages out.
+async function fetchJson(url) {
+  const response = await fetch(url, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+async function load() {
+  const { bundles } = await fetchJson(shardsUrl);
+  const urls = bundles.map((bundle) => new URL(bundle, shardsUrl));
+  // Every bundle holds Pagefind's code; a shard without pages is left out.
+  const [module, shards] = await Promise.all([
+    import(new URL("pagefind.js", urls[0]).href),
+    Promise.all(urls.map((url) => fetchJson(new URL("shard.json", url)))),
+  ]);
+  const filled = urls.filter((_, number) => shards[number].pages > 0);
+  if (filled.length === 0) return null;
+  // Result URLs are indexed from the site's root; baseUrl puts the prefix in front.
+  const baseUrl = root.pathname;
+  await module.options({ basePath: filled[0].href, baseUrl });
+  await Promise.all(filled.slice(1).map((url) => module.mergeIndex(url.href, { baseUrl })));
+  return { pagefind: module, hidden: new Set(shards.flatMap((shard) => shard.hidden)) };
+}
+
+// Pagefind with every shard merged in, or null when nothing is indexed. Loaded
+// once, at the first query (a failure stays: Pagefind keeps what it merged).
+function engine() {
+  if (pagefind === null) pagefind = load();
   return pagefind;
 }
 
@@ -66,16 +97,23 @@ async function run(query) {
   }
   status.textContent = "Searching…";
   let search;
+  let hidden = new Set();
   try {
-    search = await (await engine()).debouncedSearch(term, {}, 200);
+    const loaded = await engine();
+    if (loaded === null) search = { results: [] };
+    else {
+      search = await loaded.pagefind.debouncedSearch(term, {}, 200);
+      hidden = loaded.hidden;
+    }
   } catch (error) {
     status.textContent = "The search index could not be loaded. Browse the stories below instead.";
     throw error;
   }
   if (search === null) return; // a newer query superseded this one
-  const found = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+  const results = search.results.filter((result) => !hidden.has(result.id));
+  const found = await Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()));
   list.replaceChildren(...found.map(resultItem));
-  const count = search.results.length;
+  const count = results.length;
   const shown = count > MAX_RESULTS ? ` The first ${MAX_RESULTS} are listed.` : "";
   status.textContent =
     count === 0
