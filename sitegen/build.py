@@ -4,9 +4,14 @@ inputs    hash every input; when the output folder already holds their build, st
 load      read content/ YAML and seeds/
 validate  check every file and anchor every quote, collecting all problems
 theme     find the theme's templates and static files
-render    every page, feed, sitemap and annotation file, in memory
+render    every page, feed, sitemap and annotation file (build: into a staging folder)
 search    the Pagefind index of the rendered pages (build only, not check)
 write     swap the new site in for the old one, atomically
+
+`check` renders in memory. `build` is incremental: a file whose cache key
+(cache_keys) is the one the previous build in the output folder made it under
+is not rendered again but hard-linked from there, and a file rendered to the
+bytes it already had is linked too, so a rebuild writes only what changed.
 """
 
 from __future__ import annotations
@@ -17,20 +22,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import fingerprint
 from .anchor_record import merge, write_record
 from .errors import Problem, Problems
-from .load import RawProject, load_project
-from .model import Site
-from .output import check_output_folder, write_site
-from .parallel import worker_count
-from .progress import Progress
-from .render.pages import TemplateProblem
-from .render.site import render_site
-from .search import build_search_index
-from .theme import resolve_theme
-from .validate import validate
+from .manifest import Previous, read_manifest, write_manifest
+from .output import Staging, check_output_folder, interrupts_held
+
+# The stages' modules (Jinja2, markdown-it, PyYAML, Pagefind's client) are imported
+# where they run, so that a build with nothing changed starts in a tenth of a second.
+if TYPE_CHECKING:
+    from .load import RawProject
+    from .model import Site
+    from .progress import Progress
+    from .reuse import Reuse
+    from .search_inputs import SearchInputs
+    from .story_cache import StoryCache
+    from .theme import Theme
 
 
 @dataclass
@@ -42,6 +51,19 @@ class BuildReport:
     progress: Progress | None = None  # told when each stage starts (a bar on a terminal)
     anchor_record: dict[str, list[str]] = field(default_factory=dict)  # to keep once built
     skipped: bool = False  # nothing changed since the last build into the output folder
+    # What `build` did with the site's files and HTML pages (check keeps them in `files`).
+    counts: dict[str, int] = field(default_factory=dict)
+    interrupted: bool = False  # SIGINT or SIGTERM came while the built site was put in place
+
+    @property
+    def file_count(self) -> int:
+        return len(self.files) or self.counts.get("files", 0)
+
+    @property
+    def page_count(self) -> int:
+        if self.files:
+            return sum(1 for name in self.files if name.endswith(".html"))
+        return self.counts.get("pages", 0)
 
     @property
     def ok(self) -> bool:
@@ -70,34 +92,95 @@ def check(
     With `parallel`, the stories render in a process pool where that pays
     (parallel.worker_count); `serve` leaves it off, as its threads must not be forked.
     """
+    from .render.pages import TemplateProblem
+    from .render.site import render_site
+
     report = BuildReport(progress=progress)
     problems = Problems()
-    with _stage(report, "load"):
-        raw = load_project(project, problems)
-    with _stage(report, "validate"):
-        site = _validate(raw, problems, base_url)
-    theme = None
-    if site is not None:
-        with _stage(report, "theme"):
-            theme = resolve_theme(project, site.config.theme, problems)
-    if site is not None and theme is not None:
+    prepared = _prepare(project, base_url, report, problems)
+    if prepared is not None:
         with _stage(report, "render"):
             try:
-                jobs = worker_count(len(site.stories)) if parallel else 1
-                report.files = render_site(site, theme, jobs)
+                report.files = render_site(prepared.site, prepared.theme, parallel)
             except TemplateProblem as error:
                 problems.extend([error.problem])
-    report.problems = problems.sorted()
-    report.site = site if not problems.has_errors else None
-    if report.site is not None:
-        seeds = frozenset(raw.seeds)
-        report.anchor_record = merge(raw.anchor_record, report.site.exact_quotes, seeds)
+    _finish(report, problems, prepared)
     return report
 
 
-def _validate(raw: RawProject, problems: Problems, base_url: str | None) -> Site | None:
+@dataclass(frozen=True)
+class _Prepared:
+    # Not the RawProject itself: its YAML node trees (hundreds of MB at 5,000 stories)
+    # are freed once validated.
+    anchor_record: dict[str, frozenset[str]]
+    seeds: frozenset[str]
+    site: Site
+    theme: Theme
+
+
+def _prepare(
+    project: Path,
+    base_url: str | None,
+    report: BuildReport,
+    problems: Problems,
+    cache: StoryCache | None = None,
+) -> _Prepared | None:
+    """Load, validate and find the theme: what rendering needs, or None after an error.
+
+    With `cache`, stories whose inputs are unchanged are not parsed nor validated again.
+    """
+    from .load import collector_paused, load_project
+    from .theme import resolve_theme
+
+    with _stage(report, "load"):
+        raw = load_project(project, problems, cache.known_text if cache is not None else None)
+    with _stage(report, "validate"), collector_paused():
+        # The collector paused here too: it would walk every story made so far, again
+        # and again (9 collections at 5,000 stories, 2 s of 8).
+        context = _validation_context(project) if cache is not None else ""
+        site = _validate(raw, problems, base_url, cache, context)
+        if cache is not None:
+            report.counts["stories reused"] = cache.reused
+    if site is None:
+        return None
+    with _stage(report, "theme"):
+        theme = resolve_theme(project, site.config.theme, problems)
+    if theme is None:
+        return None
+    return _Prepared(raw.anchor_record, frozenset(raw.seeds), site, theme)
+
+
+def _finish(report: BuildReport, problems: Problems, prepared: _Prepared | None) -> None:
+    report.problems = problems.sorted()
+    if prepared is not None and not problems.has_errors:
+        report.site = prepared.site
+        report.anchor_record = merge(
+            prepared.anchor_record, report.site.exact_quotes, prepared.seeds
+        )
+
+
+def _validation_context(project: Path) -> str:
+    """What every story's validation depends on besides its own file and seeds."""
+    from .cache_keys import digest
+
+    parts: list[str | bytes] = [fingerprint.environment_digest()]
+    for name in ("site.yaml", "sources.yaml"):
+        path = project / "content" / name
+        parts.append(path.read_bytes() if path.is_file() else b"-")
+    return digest(parts)
+
+
+def _validate(
+    raw: RawProject,
+    problems: Problems,
+    base_url: str | None,
+    cache: StoryCache | None = None,
+    context: str = "",
+) -> Site | None:
     """The validated site, its base_url replaced by --base-url when one is given."""
-    site = validate(raw, problems)
+    from .validate import validate
+
+    site = validate(raw, problems, cache, context)
     if site is not None and base_url:
         config = dataclasses.replace(
             site.config, base_url=base_url if base_url.endswith("/") else base_url + "/"
@@ -118,7 +201,7 @@ def build(
     is done at all: the report is `skipped`.
 
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
-    output.WriteFailed when the disk refuses the site (or the search stage's scratch copy).
+    output.WriteFailed when the disk refuses the site.
     """
     check_output_folder(output, project)
     started = time.perf_counter()
@@ -126,23 +209,142 @@ def build(
         progress.stage("inputs")
     inputs = fingerprint.inputs_digest(project, base_url)
     skipped = fingerprint.unchanged(project, output, inputs)
-    hashed = ("inputs", time.perf_counter() - started)
+    report = BuildReport(progress=progress, timings=[("inputs", time.perf_counter() - started)])
     if skipped:
-        return BuildReport(timings=[hashed], skipped=True)
-    report = check(project, base_url, progress, parallel=True)
-    report.timings.insert(0, hashed)
-    if report.ok:
-        with _stage(report, "search"):
-            index = build_search_index(report.files)
-        if isinstance(index, Problem):
-            report.problems.append(index)
-        else:
-            report.files = dict(sorted({**report.files, **index.files}.items()))
-    if report.ok:
-        with _stage(report, "write"):
-            write_site(report.files, output)
-        write_record(project, report.anchor_record)
-        # A build with warnings is never skipped, so that they are shown every time.
-        clean = not report.problems
-        fingerprint.remember(project, output, inputs if clean else None)
+        report.skipped = True
+        return report
+    from .cache_keys import Keys
+    from .reuse import Reuse
+    from .search_inputs import SearchInputs
+    from .story_cache import read_cache, write_cache
+
+    problems = Problems()
+    stories = read_cache(project)
+    prepared = _prepare(project, base_url, report, problems, stories)
+    if prepared is None:
+        _finish(report, problems, prepared)
+        return report
+    manifest = read_manifest(project, output)
+    previous = Previous(output.resolve(), manifest) if manifest is not None else None
+    keys = Keys(fingerprint.environment_digest(), prepared.site, prepared.theme)
+    reuse = Reuse(keys, previous)
+    with Staging(output, previous) as staging, SearchInputs(project) as kept:
+        with _stage(report, "render"):
+            pages = _render_into(staging, prepared, reuse, problems, report)
+        if not problems.has_errors:
+            with _stage(report, "search"):
+                _search_into(staging, reuse, pages, kept, problems)
+        _finish(report, problems, prepared)
+        if not report.ok:
+            return report
+        # From here on the build completes: an interrupt is held until it has.
+        with _stage(report, "write"), interrupts_held() as arrived:
+            reuse.made_now.files = staging.records
+            reuse.made_now.folder_inode = staging.commit()
+            write_manifest(project, output, reuse.made_now)
+            write_cache(project, stories)
+            write_record(project, report.anchor_record)
+            # A build with warnings is never skipped, so that they are shown every time.
+            clean = not report.problems
+            fingerprint.remember(project, output, inputs if clean else None)
+    report.interrupted = bool(arrived)
+    report.counts.update(
+        files=len(staging.records), written=staging.written, unchanged=staging.unchanged
+    )
     return report
+
+
+def _render_into(
+    staging: Staging,
+    prepared: _Prepared,
+    reuse: Reuse,
+    problems: Problems,
+    report: BuildReport,
+) -> dict[str, str | None]:
+    """Render what changed into `staging`; returns the search input of each page rendered
+    anew (None: the page is not indexed)."""
+    from .render.pages import TemplateProblem
+    from .render.site import render_files
+    from .search import search_input
+
+    inputs: dict[str, str | None] = {}
+    reused = 0
+    try:
+        site, theme = prepared.site, prepared.theme
+        for path, data, described in render_files(site, theme, True, reuse, search_input):
+            staging.add(path, data)
+            if path.endswith(".html"):
+                if data is None:
+                    reused += 1
+                else:
+                    inputs[path] = described
+    except TemplateProblem as error:
+        problems.extend([error.problem])
+    report.counts.update(pages=len(inputs) + reused, rendered=len(inputs), reused=reused)
+    return inputs
+
+
+def _search_into(
+    staging: Staging,
+    reuse: Reuse,
+    rendered: dict[str, str | None],
+    kept: SearchInputs,
+    problems: Problems,
+) -> None:
+    """The search index of the pages in `staging`, made again only where pages changed.
+
+    The inputs of pages rendered anew are in `rendered`; those of reused pages come
+    from the store `kept` (by page and digest), or from the page itself when not
+    kept. When no page's input changed, the whole index is the previous build's;
+    otherwise only the shards (search.build_search_shards) whose key changed are made.
+    """
+    from .cache_keys import digest
+    from .search import build_search_shards, search_input, shard_count, shard_keys, shards_file
+
+    previous = reuse.previous.manifest.search if reuse.previous is not None else {}
+    indexed: dict[str, str] = {}  # page -> its input's name in the store: page and digest
+    for path, record in sorted(staging.records.items()):
+        if path in rendered:
+            if rendered[path] is None:
+                continue
+        elif path not in previous:
+            continue  # not a page, or a reused page that is not indexed
+        indexed[path] = digest([path, record.digest])
+    reuse.made_now.search = indexed
+    key = digest([reuse.keys.site_key, *(f"{p}\0{i}" for p, i in indexed.items())])
+    files = reuse.reused("search", key)
+    if files is not None:
+        for path in files:
+            staging.add(path, None)
+        return
+    values = {indexed[path]: value for path, value in rendered.items() if value is not None}
+    values.update(kept.get(name for name in indexed.values() if name not in values))
+    for path, name in indexed.items():
+        if name not in values:  # not kept: read it back from the page itself
+            values[name] = search_input(path, (staging.folder / path).read_bytes()) or ""
+    inputs = [(path, values[name]) for path, name in indexed.items()]
+    count = shard_count(len(inputs))
+    stale: list[int] = []
+    made: list[str] = []
+    for shard, shard_key in shard_keys(inputs, count).items():
+        unit = f"search:{count}:{shard}"
+        reused = reuse.reused(unit, digest([reuse.keys.site_key, shard_key]))
+        if reused is None:
+            stale.append(shard)
+        else:
+            for path in reused:
+                staging.add(path, None)
+            made += reused
+    shards = build_search_shards(inputs, count, stale)
+    if isinstance(shards, Problem):
+        problems.extend([shards])
+        return
+    for shard, shard_files in shards.items():
+        for path, data in shard_files.items():
+            staging.add(path, data)
+        reuse.made(f"search:{count}:{shard}", tuple(shard_files))
+        made += shard_files
+    path, data = shards_file(count)
+    staging.add(path, data)
+    reuse.made("search", (path, *sorted(made)))
+    kept.keep(values, indexed.values())

@@ -15,23 +15,19 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
 
+# Each command imports what it runs inside its function: the modules that load,
+# validate, render and serve (PyYAML, Jinja2, markdown-it, ruamel.yaml, watchfiles)
+# took most of the start-up of a `sitegen build` that finds nothing changed.
 from . import __version__
-from .align import align_story
-from .build import BuildReport, build, check
 from .errors import Problem, Problems, Severity, did_you_mean
-from .fix import apply_fixes
 from .json_schema import SCHEMA_NAMES, schema_text, write_schemas
-from .load import load_project
-from .output import OutputRefused, WriteFailed
-from .progress import progress_for
 from .report import FORMATS, as_github, as_json, as_text, counts, strict
-from .scaffold import ScaffoldRefused, new_site, new_story
-from .serve import serve
-from .suggest import suggested_comparisons
-from .validate import validate
+
+if TYPE_CHECKING:
+    from .build import BuildReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -206,9 +202,16 @@ def print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
 
 def stage_counts(report: BuildReport) -> dict[str, str]:
     """What each stage handled, shown beside its time by --verbose."""
-    pages = sum(1 for name in report.files if name.endswith(".html"))
-    files = f"{pages} pages, {len(report.files)} files"
+    files = f"{report.page_count} pages, {report.file_count} files"
     handled = {"render": files, "write": files}
+    if report.counts:
+        counts = report.counts
+        handled["render"] = (
+            f"{counts['pages']} pages: {counts['rendered']} rendered, {counts['reused']} reused"
+        )
+        handled["write"] = (
+            f"{counts['files']} files: {counts['written']} written, {counts['unchanged']} unchanged"
+        )
     site = report.site
     if site is not None:
         highlights = sum(len(story.highlights) for story in site.stories)
@@ -218,6 +221,10 @@ def stage_counts(report: BuildReport) -> dict[str, str]:
             f"{len(site.stories)} stories, {len(site.digests)} digests, {len(seeds)} seeds"
         )
         handled["validate"] = f"{highlights} highlights, {comparisons} comparisons"
+        if "stories reused" in report.counts:
+            handled["validate"] += (
+                f" ({report.counts['stories reused']} of {len(site.stories)} stories unchanged)"
+            )
     return handled
 
 
@@ -250,6 +257,10 @@ def log_line(text: str) -> None:
 
 def run_check(arguments: argparse.Namespace) -> int:
     """`sitegen check`: problems in the chosen format; --fix rewrites drifted quotes."""
+    from .build import check
+    from .fix import apply_fixes
+    from .progress import progress_for
+
     source: Path = arguments.source
     with progress_for(sys.stderr) as progress:
         report = check(source, arguments.base_url, progress, parallel=True)
@@ -286,12 +297,14 @@ def run_check(arguments: argparse.Namespace) -> int:
     if errors or not report.ok:
         return EXIT_CONTENT
     if arguments.format == "text":
-        print(f"no errors: {len(report.files)} files would be written")
+        print(f"no errors: {report.file_count} files would be written")
     return EXIT_OK
 
 
 def run_new(arguments: argparse.Namespace) -> int:
     """`sitegen new site DIR` and `sitegen new story SLUG --seed FILE ...`."""
+    from .scaffold import ScaffoldRefused, new_site, new_story
+
     try:
         if arguments.kind == "site":
             for path in new_site(arguments.directory):
@@ -321,6 +334,11 @@ def run_schema(arguments: argparse.Namespace) -> int:
 
 def run_align(arguments: argparse.Namespace) -> int:
     """`sitegen align STORY`: suggested comparisons on stdout, problems on stderr."""
+    from .align import align_story
+    from .load import load_project
+    from .suggest import suggested_comparisons
+    from .validate import validate
+
     problems = Problems()
     site = validate(load_project(arguments.source, problems), problems)
     slug = Path(arguments.story).name.removesuffix(".yaml")
@@ -350,12 +368,18 @@ def run(arguments: argparse.Namespace) -> int:
         return run_check(arguments)
     source: Path = arguments.source
     if arguments.command == "serve":
+        from .serve import serve
+
         try:
             return serve(source, arguments.port, arguments.base_url, log_line)
         except OSError as error:  # the port is taken, or may not be used
             print(f"sitegen: cannot serve on port {arguments.port}: {error}", file=sys.stderr)
             return EXIT_USAGE
     else:
+        from .build import build
+        from .output import OutputRefused, WriteFailed
+        from .progress import progress_for
+
         output = arguments.output or source / "output"
         try:
             with progress_for(sys.stderr) as progress:
@@ -376,8 +400,9 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.command == "build" and report.skipped:
         print(f"nothing changed since the last build: {output} is up to date")
     elif arguments.command == "build":
-        pages = sum(1 for name in report.files if name.endswith(".html"))
-        print(f"built {pages} pages, {len(report.files)} files into {output}")
+        print(f"built {report.page_count} pages, {report.file_count} files into {output}")
+        if report.interrupted:
+            print("sitegen: interrupted as the site was put in place; it is built", file=sys.stderr)
     else:
-        print(f"no errors: {len(report.files)} files would be written")
+        print(f"no errors: {report.file_count} files would be written")
     return EXIT_OK

@@ -14,14 +14,16 @@ deleted, replaced or edited by hand is built again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+import time
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .anchor_record import RECORD_PATH
@@ -35,22 +37,82 @@ SITEGEN_CODE = Path(__file__).resolve().parent
 RENDERING_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "markdown-it-py", "pagefind")
 
 
-def _files(folder: Path) -> Iterable[Path]:
-    """Every file under `folder` (links followed), in an order that does not depend on the disk."""
-    if folder.is_dir():
-        found = folder.rglob("*")
-        yield from sorted(p for p in found if p.is_file() and "__pycache__" not in p.parts)
+HASHES_PATH = Path(".sitegen") / "hashes.json"
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within its mtime
 
 
-def _add_folder(digest: hashlib._Hash, label: str, folder: Path) -> None:
+class _Hashes:
+    """File digests remembered by (size, modification time, inode), as git's index does.
+
+    The digest of a file is taken from its bytes; it is read again only when its
+    status changed, or when it changed so recently before it was hashed that a
+    second change could share its modification time.
+    """
+
+    def __init__(self, project: Path) -> None:
+        self.path = project / HASHES_PATH
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+            self.kept: dict[str, list[Any]] = kept if isinstance(kept, dict) else {}
+        except (OSError, ValueError):
+            self.kept = {}
+        self.now: dict[str, list[Any]] = {}
+
+    def digest(self, path: str, status: os.stat_result) -> str:
+        stamp = [status.st_size, status.st_mtime_ns, status.st_ino]
+        kept = self.kept.get(path)
+        if isinstance(kept, list) and kept[:3] == stamp and len(kept) == 4:
+            self.now[path] = kept
+            return str(kept[3])
+        with open(path, "rb") as stream:
+            digest = hashlib.file_digest(stream, "blake2b").hexdigest()
+        if status.st_mtime_ns < time.time_ns() - RACY_NS:
+            self.now[path] = [*stamp, digest]
+        return digest
+
+    def save(self) -> None:
+        if self.now == self.kept:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.path.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(self.now, stream, separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+def _files(folder: Path) -> list[str]:
+    """Every file under `folder`, relative, sorted (links to files followed, to folders not)."""
+    found = []
+    for directory, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        relative = os.path.relpath(directory, folder)
+        for name in files:
+            path = os.path.join(directory, name)
+            if os.path.isfile(path):
+                found.append(name if relative == "." else f"{relative}/{name}")
+    return sorted(found)
+
+
+def _add_folder(
+    digest: hashlib._Hash, label: str, folder: Path, hashes: _Hashes | None = None
+) -> None:
     real = folder.resolve()
-    for path in _files(folder):
-        relative = path.relative_to(folder).as_posix()
-        # A link that leads out is not read, but noted (rglob does not enter linked folders).
-        inside = not path.is_symlink() or path.resolve().is_relative_to(real)
-        data = path.read_bytes() if inside else b""
-        digest.update(f"{label}/{relative}\0{inside}\0{len(data)}\0".encode())
-        digest.update(data)
+    for relative in _files(folder):
+        path = os.path.join(folder, relative)
+        # A link that leads out is not read, but noted (os.walk does not enter linked folders).
+        inside = not os.path.islink(path) or Path(path).resolve().is_relative_to(real)
+        if not inside:
+            digest.update(f"{label}/{relative}\0outside\0".encode())
+        elif hashes is not None:
+            file_digest = hashes.digest(path, os.stat(path))
+            digest.update(f"{label}/{relative}\0{file_digest}\0".encode())
+        else:
+            data = Path(path).read_bytes()
+            digest.update(f"{label}/{relative}\0{len(data)}\0".encode())
+            digest.update(data)
 
 
 def _library_versions() -> str:
@@ -70,19 +132,33 @@ def inputs_digest(project: Path, base_url: str | None) -> str:
     makes the next build a full one.
     """
     digest = hashlib.sha256()
+    digest.update(f"{environment_digest()}\nbase_url {base_url!r}".encode())
+    hashes = _Hashes(project)
+    for name in ("content", "seeds", "themes"):
+        _add_folder(digest, name, project / name, hashes)
+    hashes.save()
+    for label, themes in (("packaged", PACKAGED_THEMES), ("repository", REPOSITORY_THEMES)):
+        _add_folder(digest, label, themes / "default")
+    return digest.hexdigest()
+
+
+def environment_digest() -> str:
+    """sitegen's version and code, Python's and the rendering libraries' versions."""
     environment = [
         f"sitegen {__version__}",
         sys.version,
         _library_versions(),
         f"pagefind binary {os.environ.get('PAGEFIND_BINARY_PATH', '')}",
-        f"base_url {base_url!r}",
+        _code_digest(),
     ]
-    digest.update("\n".join(environment).encode())
-    for name in ("content", "seeds", "themes"):
-        _add_folder(digest, name, project / name)
-    for label, themes in (("packaged", PACKAGED_THEMES), ("repository", REPOSITORY_THEMES)):
-        _add_folder(digest, label, themes / "default")
-    _add_folder(digest, "sitegen", SITEGEN_CODE)  # a changed sitegen renders differently
+    return hashlib.sha256("\n".join(environment).encode()).hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """A changed sitegen renders differently, so its code is hashed, not only its version."""
+    digest = hashlib.sha256()
+    _add_folder(digest, "sitegen", SITEGEN_CODE)
     return digest.hexdigest()
 
 

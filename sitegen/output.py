@@ -1,12 +1,23 @@
 """Writing the built site: all of it or nothing.
 
-The site is written to a temporary sibling of the output folder and swapped in
-by rename only when every file is written, so a failed or interrupted build
-leaves the previous output exactly as it was.
+A first build writes the site into a temporary sibling of the output folder
+and swaps it in by two renames once every file is written. A rebuild over a
+previous build it can trust (manifest) stages only the files that changed,
+then moves them into place and removes the files the site no longer has:
+work that grows with the change, not with the site. Either way nothing in the
+output folder changes until every file is staged, and SIGINT and SIGTERM are
+held while it does, so a failed or interrupted build leaves the previous
+output exactly as it was.
+
+A build killed outright (SIGKILL, power loss) in the middle of a rebuild's
+moves leaves the output holding whole files of both builds, and a journal of
+the moves beside it; the next build, before anything else, completes them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -15,6 +26,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .manifest import FileRecord, Previous, file_digest
 
 MARKER = ".nojekyll"  # every sitegen output has it; a folder without it is not ours to replace
 
@@ -39,6 +52,7 @@ def check_output_folder(output: Path, project: Path) -> None:
 
 STAGING_INFIX = ".new-"
 RETIRED_INFIX = ".old-"
+JOURNAL_INFIX = ".journal-"
 SWAP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -47,10 +61,68 @@ class WriteFailed(Exception):
 
 
 def _remove_leftovers(output: Path) -> None:
-    """Remove temporary folders that a killed build (SIGKILL, power loss) left beside `output`."""
+    """Finish what a killed build (SIGKILL, power loss) left beside `output`.
+
+    A rebuild's journal is played to its end first: its moves were under way.
+    """
+    for journal in sorted(output.parent.glob(f".{output.name}{JOURNAL_INFIX}*")):
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            entries = json.loads(journal.read_text(encoding="utf-8"))
+            _apply(output, Path(entries["staging"]), entries["removed"], entries["moved"])
+        journal.unlink(missing_ok=True)
     for infix in (STAGING_INFIX, RETIRED_INFIX):
         for leftover in output.parent.glob(f".{output.name}{infix}*"):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _apply(output: Path, staging: Path, removed: list[str], moved: list[str]) -> None:
+    """Remove the files `removed` from `output`, then move `moved` there from `staging`.
+
+    Removals go first, so that a file may take the place of a folder that goes.
+    Running it again after an interruption finishes the work.
+    """
+    removed, moved = [p for p in removed if _relative(p)], [p for p in moved if _relative(p)]
+    for path in removed:
+        target = output / path
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        for folder in target.parents:
+            if folder == output or not folder.is_relative_to(output):
+                break
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+    made: set[Path] = set()
+    for path in moved:
+        source, target = staging / path, output / path
+        if not source.exists():
+            continue  # moved before the interruption
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        os.replace(source, target)
+
+
+def _relative(path: str) -> bool:
+    """Whether a journal's path stays inside the folders it is relative to."""
+    parts = Path(path).parts
+    return bool(parts) and not Path(path).is_absolute() and ".." not in parts
+
+
+def _listing(folder: Path) -> set[str]:
+    """Every file under `folder`, relative, without a stat per file."""
+    found: set[str] = set()
+    pending = [("", folder)]
+    while pending:
+        prefix, current = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", Path(entry.path)))
+                else:
+                    found.add(prefix + entry.name)
+    return found
 
 
 @contextmanager
@@ -69,6 +141,27 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+@contextmanager
+def interrupts_held() -> Iterator[list[int]]:
+    """Hold SIGINT and SIGTERM while a built site is put in place and noted as built.
+
+    The build then ends as a build that succeeded: the signals that came
+    meanwhile are taken off (not delivered) and listed in what this yields.
+    """
+    arrived: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield arrived
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SWAP_SIGNALS)
+    try:
+        yield arrived
+    finally:
+        for number in sorted(signal.sigpending() & SWAP_SIGNALS):
+            signal.sigtimedwait([number], 0)
+            arrived.append(number)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _swap(staging: Path, output: Path) -> None:
     with _signals_held():
         if not output.exists():
@@ -84,29 +177,113 @@ def _swap(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def write_site(files: dict[str, bytes], output: Path) -> None:
-    """Write every file under a temporary folder, then swap it in for `output`.
+def _failed(what: str, output: Path, error: OSError) -> WriteFailed:
+    return WriteFailed(f"could not {what} {output}: {error.strerror or error}")
 
-    On any failure or interruption (KeyboardInterrupt, SystemExit from SIGTERM)
-    the temporary folder is removed and `output` is left as it was. Raises
+
+class Staging:
+    """The next site, staged beside the output folder until `commit` puts it in place.
+
+    Files are added once each, in any order: bytes, or None for the previous
+    build's file at that path. With a previous build to trust, only files whose
+    bytes changed are staged, and `commit` moves them into the output folder;
+    without one, every file is staged and `commit` swaps the whole folder in.
+    Use it as a context manager: leaving without `commit` (an error, an
+    interrupt) removes what was staged and leaves `output` as it was. Raises
     WriteFailed for an OSError, such as a full disk.
     """
-    output = output.resolve()
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(output)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}{STAGING_INFIX}", dir=output.parent))
-    except OSError as error:
-        raise WriteFailed(f"could not prepare {output}: {error.strerror or error}") from error
-    try:
-        for relative, data in files.items():
-            target = staging / relative
+
+    def __init__(self, output: Path, previous: Previous | None = None) -> None:
+        self.output = output.resolve()
+        self.previous = previous
+        self.records: dict[str, FileRecord] = {}
+        self.written = 0  # files staged with new bytes
+        self.unchanged = 0  # files the previous build already holds
+        self._staged: list[str] = []
+        self._folders: set[Path] = set()
+        try:
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(self.output)
+            prefix = f".{self.output.name}{STAGING_INFIX}"
+            self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+        except OSError as error:
+            raise _failed("prepare", self.output, error) from error
+        self._folders.add(self.folder)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def add(self, path: str, data: bytes | None) -> None:
+        """Put the file `path` in the next site: these bytes, or (None) the previous build's."""
+        try:
+            if data is None:
+                assert self.previous is not None, "only a rebuild reuses files"
+                self._keep(path, self.previous.manifest.files[path])
+                return
+            digest = file_digest(data)
+            if self.previous is not None and self.previous.same(path, digest):
+                self._keep(path, self.previous.manifest.files[path])
+                return
+            self._write(path, data, digest)
+        except OSError as error:
+            raise _failed("write", self.output, error) from error
+
+    def _write(self, path: str, data: bytes, digest: str) -> None:
+        target = self.folder / path
+        if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        staging.chmod(0o755)
-        _swap(staging, output)
-    except OSError as error:
-        raise WriteFailed(f"could not write {output}: {error.strerror or error}") from error
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            self._folders.update((target.parent, *target.parent.parents))
+        # Unbuffered, so that fstat sees every byte written (size and time).
+        with open(target, "wb", buffering=0) as stream:
+            view = memoryview(data)
+            while view:
+                view = view[stream.write(view) or 0 :]
+            status = os.fstat(stream.fileno())
+        self.records[path] = FileRecord(digest, status.st_size, status.st_mtime_ns, status.st_ino)
+        self._staged.append(path)
+        self.written += 1
+
+    def _keep(self, path: str, record: FileRecord) -> None:
+        """The previous build's file stays: in place, or linked into a whole new folder."""
+        self.records[path] = record
+        self.unchanged += 1
+
+    def commit(self) -> int:
+        """Put the staged site in place; returns the output folder's inode."""
+        try:
+            if self.previous is None:
+                return self._swap_whole()
+            return self._move_changes()
+        except OSError as error:
+            raise _failed("write", self.output, error) from error
+
+    def _swap_whole(self) -> int:
+        self.folder.chmod(0o755)
+        inode = self.folder.stat().st_ino
+        _swap(self.folder, self.output)
+        return inode
+
+    def _move_changes(self) -> int:
+        removed = sorted(_listing(self.output) - self.records.keys())
+        moved = sorted(self._staged)
+        journal = self.output.parent / f".{self.output.name}{JOURNAL_INFIX}{self.folder.name}"
+        entries = {"staging": str(self.folder), "removed": removed, "moved": moved}
+        temporary = journal.with_name(journal.name + ".tmp")
+        temporary.write_text(json.dumps(entries), encoding="utf-8")
+        with _signals_held():
+            os.replace(temporary, journal)
+            _apply(self.output, self.folder, removed, moved)
+            journal.unlink()
+        return self.output.stat().st_ino
+
+
+def write_site(files: dict[str, bytes], output: Path) -> None:
+    """Write every file under a temporary folder, then swap it in for `output`."""
+    with Staging(output) as staging:
+        for relative, data in files.items():
+            staging.add(relative, data)
+        staging.commit()

@@ -97,6 +97,10 @@ class Collect(Generic[Result]):
         """Every result in story order; the first story's exception (in that order) is raised."""
         return list(self._results())
 
+    def __iter__(self) -> Iterator[Result]:
+        """The results one by one, in story order, each as soon as it is ready."""
+        return self._results()
+
 
 @contextlib.contextmanager
 def in_story_order(

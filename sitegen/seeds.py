@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,12 +44,15 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Seed:
+    # The text and what derives from it stay out of repr(), which stands for the seed
+    # by its digest: cache keys of pages are made from the repr of what they show.
     name: str
-    text: str
+    text: str = field(repr=False)
     body_start: int
     header: dict[str, str]
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: tuple[Paragraph, ...] = field(repr=False)
     line_starts: tuple[int, ...] = field(repr=False)
+    digest: str = ""  # of the file's bytes (BLAKE2b): the text and its paragraphs in one
 
     @property
     def body(self) -> str:
@@ -153,4 +157,5 @@ def parse_seed(name: str, data: bytes, labels: Iterable[str]) -> Seed:
         header=header,
         paragraphs=split_paragraphs(text, body_start, labels),
         line_starts=line_starts,
+        digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
     )

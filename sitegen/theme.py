@@ -11,12 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from . import schema
 from .errors import Location, Problems, Severity, did_you_mean
-from .fields import Reader
-from .yaml_source import parse_yaml
 
 THEME_FILE = "theme.yaml"
 
@@ -100,6 +95,13 @@ def read_parent(folder: Path, name: str, problems: Problems) -> Parent | None:
             "save it as UTF-8",
         )
         return None
+    # Imported here: fingerprint imports this module for its folders, on every build.
+    import yaml
+
+    from . import schema
+    from .fields import Reader
+    from .yaml_source import parse_yaml
+
     root = parse_yaml(shown, text, problems)
     if root is None:
         return None

@@ -39,6 +39,8 @@ from .model import (
 )
 from .quote_checks import Quote, check_quote
 from .seeds import Seed, SeedDecodeError, parse_seed
+from .story_cache import Entry, StoryCache, decode, encode, story_key, text_digest
+from .yaml_source import parse_yaml
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
 RATED_KINDS = ("claim", "disputed")  # the kinds a fact-check rating (ClaimReview) applies to
@@ -217,6 +219,7 @@ class StoryReader:
         # naming an article whose own entry is wrong do not add a second error.
         self.declared: set[str] = set()
         self.ids_complete = True  # False when an article has no id: names then go unchecked
+        self.exact: dict[str, set[str]] = {}  # per seed, the quotes that matched word for word
 
     def read(self) -> Story | None:
         file, reader = self.file, self.reader
@@ -390,6 +393,7 @@ class StoryReader:
         )
         self.problems.extend(outcome.problems)
         if outcome.exact:
+            self.exact.setdefault(seed.name, set()).add(fold_quote(quote))
             self.library.matched_now.setdefault(seed.name, set()).add(fold_quote(quote))
         return outcome.span
 
@@ -541,6 +545,73 @@ class StoryReader:
         return tuple(passages)
 
 
+def read_story(
+    file: YamlFile,
+    sources: dict[str, Source] | None,
+    library: SeedLibrary,
+    problems: Problems,
+    cache: StoryCache | None,
+    context: str,
+) -> Story | None:
+    """A story from the cache when its inputs are unchanged, else read from its file."""
+    unparsed = file.root is None and file.text is not None and file.readable
+    entry = cache.entries.get(file.path) if cache is not None and unparsed else None
+    if cache is not None and entry is not None and file.text is not None:
+        story = _cached_story(entry, file.text, library, context)
+        if story is not None:
+            cache.kept[file.path] = entry
+            cache.reused += 1
+            return story
+    if unparsed and file.text is not None:  # left unparsed by load, yet not in the cache
+        before = len(problems)
+        root = parse_yaml(file.path, file.text, problems)
+        file = YamlFile(file.path, root, readable=len(problems) == before, text=file.text)
+    before = len(problems)
+    reader = StoryReader(file, sources, library, problems)
+    story = reader.read()
+    if cache is not None and story is not None and file.text and len(problems) == before:
+        seeds = tuple(dict.fromkeys(article.seed.name for article in story.articles))
+        cache.kept[file.path] = Entry(
+            text=text_digest(file.text),
+            seeds=seeds,
+            key=_story_key(seeds, file.text, library, context),
+            story=encode(story),  # raises TypeError for a field type `decode` cannot rebuild
+            exact={name: sorted(quotes) for name, quotes in sorted(reader.exact.items())},
+        )
+    return story
+
+
+def _cached_story(entry: Entry, text: str, library: SeedLibrary, context: str) -> Story | None:
+    """The story kept in `entry`, when what it was validated from is unchanged."""
+    if _story_key(entry.seeds, text, library, context) != entry.key:
+        return None
+
+    def seed(name: str) -> Seed:
+        found = library.seed(name)
+        if not isinstance(found, Seed):
+            raise ValueError(f"seed {name} does not read")
+        return found
+
+    try:
+        story = decode(entry.story, seed)
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    if not isinstance(story, Story):
+        return None
+    for name, quotes in entry.exact.items():
+        library.matched_now.setdefault(name, set()).update(quotes)
+    return story
+
+
+def _story_key(seeds: tuple[str, ...], text: str, library: SeedLibrary, context: str) -> str:
+    named = []
+    for name in seeds:
+        seed = library.seed(name) if name in library.files else None
+        seed_digest = seed.digest if isinstance(seed, Seed) else "missing"
+        named.append((name, seed_digest, library.once_matched.get(name, frozenset())))
+    return story_key(context, text, named)
+
+
 def read_digest(file: YamlFile, story_slugs: set[str], problems: Problems) -> Digest | None:
     reader = Reader(file.path, problems)
     slug = file.path.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -602,8 +673,16 @@ def unify_tags(stories: list[Story]) -> list[Story]:
     ]
 
 
-def validate(raw: RawProject, problems: Problems) -> Site | None:
-    """The validated site, or None when any error was reported."""
+def validate(
+    raw: RawProject, problems: Problems, cache: StoryCache | None = None, context: str = ""
+) -> Site | None:
+    """The validated site, or None when any error was reported.
+
+    With `cache`, a story whose inputs are those of a story kept there is taken from
+    it, and every story read without a problem is kept for the next build; `context`
+    is the digest of what every story's validation depends on (sitegen, site.yaml,
+    sources.yaml).
+    """
     config = read_site_config(raw.site, raw.themes, problems)
     sources = read_sources(raw.sources, problems)
     library = SeedLibrary(
@@ -615,7 +694,7 @@ def validate(raw: RawProject, problems: Problems) -> Site | None:
     stories = [
         story
         for file in raw.stories
-        if (story := StoryReader(file, sources, library, problems).read()) is not None
+        if (story := read_story(file, sources, library, problems, cache, context)) is not None
     ]
     slugs = {file.path.rsplit("/", 1)[-1].removesuffix(".yaml") for file in raw.stories}
     digests = [

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,17 +130,18 @@ def test_a_full_disk_leaves_the_old_site(
     assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
     old = tree(output)
     set_title(example_project, "Changed")
-    written = 0
-    real_write_bytes = Path.write_bytes
+    opened = 0
 
-    def write_until_full(self: Path, data: bytes) -> int:
-        nonlocal written
-        written += 1
-        if written > 5:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write_bytes(self, data)
+    def open_until_full(file: Any, mode: str = "r", *options: Any, **named: Any) -> Any:
+        nonlocal opened
+        if "w" in mode:
+            opened += 1
+            if opened > 5:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return open(file, mode, *options, **named)
 
-    monkeypatch.setattr(Path, "write_bytes", write_until_full)
+    # The files of the site are the only ones sitegen.output opens.
+    monkeypatch.setattr("sitegen.output.open", open_until_full, raising=False)
     assert main(["build", "--source", str(example_project), "--output", str(output)]) == 3
     monkeypatch.undo()
     assert tree(output) == old

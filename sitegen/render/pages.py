@@ -22,6 +22,7 @@ from markupsafe import Markup
 from .. import urls
 from ..errors import Location, Problem
 from ..model import Article, Comparison, Digest, Highlight, Site, Source, Story
+from ..reuse import Reuse
 from ..schema import HIGHLIGHT_KINDS
 from ..theme import Theme
 from .colors import derived_color, text_color
@@ -167,12 +168,12 @@ class ComparisonView:
 
 
 class PageRenderer:
-    def __init__(
-        self, site: Site, theme: Theme, coverage: dict[str, CoverageView] | None = None
-    ) -> None:
+    """Renders pages; with `reuse`, a shared page whose key is unchanged comes out as None."""
+
+    def __init__(self, site: Site, theme: Theme, reuse: Reuse | None = None) -> None:
         self.site = site
         self.theme = theme
-        self.coverage = coverage or {}  # story slug -> its coverage view (2+ articles)
+        self.reuse = reuse
         self.site_urls = urls.Urls(site.config.base_url)
         self.environment = jinja2.Environment(
             # The theme's own templates first, then those of the themes it extends.
@@ -295,14 +296,17 @@ class PageRenderer:
             )
             yield path, list(items[(number - 1) * size : number * size]), pagination
 
-    def pages(self) -> Iterator[tuple[str, bytes]]:
-        """Every HTML page of the site, as (output path, bytes)."""
-        yield from self.front_pages()
-        for story in self.site.stories:
-            yield self.story_page(story)
-        yield from self.shared_pages()
+    def shared_page(self, template: str, page: str | None, **context: Any) -> bytes | None:
+        """A page other than a story's: None when the previous build's is still right."""
+        if self.reuse is not None:
+            file = urls.file_for(page) if page is not None else template
+            key = self.reuse.keys.page(template, file, context)
+            if self.reuse.reused(f"page:{file}", key) is not None:
+                return None
+            self.reuse.made(f"page:{file}", (file,))
+        return self.render(template, page, **context)
 
-    def shared_pages(self) -> Iterator[tuple[str, bytes]]:
+    def shared_pages(self) -> Iterator[tuple[str, bytes | None]]:
         """The pages after the story pages: lists of stories, sources, tags, search, digests."""
         site = self.site
         yield from self.listing(
@@ -310,7 +314,7 @@ class PageRenderer:
         )
         yield (
             "sources/",
-            self.render(
+            self.shared_page(
                 "sources.html",
                 "sources/",
                 title="Sources",
@@ -327,7 +331,7 @@ class PageRenderer:
                 badge=badge,
             )
         tags = self.tags()
-        yield ("tags/", self.render("tags.html", "tags/", title="Tags", tags=tags))
+        yield ("tags/", self.shared_page("tags.html", "tags/", title="Tags", tags=tags))
         yield from self.search_page()
         for tag_name, slug, stories in tags:
             yield from self.listing(
@@ -338,7 +342,7 @@ class PageRenderer:
             for path, items, pagination in self.paginate(stories, urls.digest(digest.slug)):
                 yield (
                     path,
-                    self.render(
+                    self.shared_page(
                         "digest.html",
                         path,
                         title=digest.title,
@@ -349,18 +353,22 @@ class PageRenderer:
                     ),
                 )
 
-    def front_pages(self) -> Iterator[tuple[str, bytes]]:
+    def front_pages(self) -> Iterator[tuple[str, bytes | None]]:
         """The front page lists the digests, newest first; with none, the stories."""
         site = self.site
         items: Sequence[Any] = site.digests or site.stories
         for path, page_items, pagination in self.paginate(items, ""):
-            digests = [
-                (digest, [self.stories_by_slug[slug] for slug in digest.stories])
-                for digest in page_items
-            ] if site.digests else []
+            digests = (
+                [
+                    (digest, [self.stories_by_slug[slug] for slug in digest.stories])
+                    for digest in page_items
+                ]
+                if site.digests
+                else []
+            )
             yield (
                 path,
-                self.render(
+                self.shared_page(
                     "index.html",
                     path,
                     title=site.config.title,
@@ -373,11 +381,11 @@ class PageRenderer:
 
     def listing(
         self, first_page: str, stories: Sequence[Story], **context: Any
-    ) -> Iterator[tuple[str, bytes]]:
+    ) -> Iterator[tuple[str, bytes | None]]:
         for path, items, pagination in self.paginate(stories, first_page):
             yield (
                 path,
-                self.render(
+                self.shared_page(
                     "list.html",
                     path,
                     stories=items,
@@ -401,10 +409,8 @@ class PageRenderer:
                 by_slug.setdefault(tag.slug, (tag.name, []))[1].append(story)
         return [(name, slug, stories) for slug, (name, stories) in sorted(by_slug.items())]
 
-    def story_page(
-        self, story: Story, coverage: CoverageView | None = None
-    ) -> tuple[str, bytes]:
-        """A story's page; its coverage view is `coverage`, else the one given at creation."""
+    def story_page(self, story: Story, coverage: CoverageView | None = None) -> tuple[str, bytes]:
+        """A story's page, with its coverage view when it has one."""
         path = urls.story(story.slug)
         return path, self.render(
             "story.html",
@@ -413,7 +419,7 @@ class PageRenderer:
             story=story,
             articles=[self.article_view(story, article) for article in story.articles],
             comparisons=[self.comparison_view(story, c) for c in story.comparisons],
-            coverage=coverage or self.coverage.get(story.slug),
+            coverage=coverage,
             highlights_by_id={h.id: h for h in story.highlights},
             speaker_name=self.speaker_name,
             sources=self.story_sources(story),
@@ -421,13 +427,13 @@ class PageRenderer:
             structured_data=Markup(json_for_script(story_structured_data(self.site, story))),
         )
 
-    def search_page(self) -> Iterator[tuple[str, bytes]]:
+    def search_page(self) -> Iterator[tuple[str, bytes | None]]:
         """The search page, when the theme has one (the default theme does)."""
         if "search.html" not in self.environment.list_templates():
             return
         yield (
             SEARCH_PAGE,
-            self.render(
+            self.shared_page(
                 "search.html",
                 SEARCH_PAGE,
                 title="Search",
@@ -437,15 +443,5 @@ class PageRenderer:
             ),
         )
 
-    def not_found_page(self) -> bytes:
-        return self.render("404.html", None, title="Page not found")
-
-
-def render_pages(
-    site: Site, theme: Theme, coverage: dict[str, CoverageView] | None = None
-) -> dict[str, bytes]:
-    """Every HTML file of the site, keyed by output path. Raises TemplateProblem."""
-    renderer = PageRenderer(site, theme, coverage)
-    files = {urls.file_for(path): html for path, html in renderer.pages()}
-    files["404.html"] = renderer.not_found_page()
-    return files
+    def not_found_page(self) -> bytes | None:
+        return self.shared_page("404.html", None, title="Page not found")

@@ -1,77 +1,137 @@
-"""Every file of the built site, as a mapping from output path to bytes."""
+"""Every file of the built site, as (output path, bytes, search input) triples.
+
+With a `Reuse`, the files of a unit whose cache key is unchanged since the
+previous build come out as (path, None, None): the previous build's file is
+right. With `describe`, each HTML page rendered also comes with what
+`describe(path, html)` makes of it (the build's search input), made in the
+process that rendered it: story pages are described on every core.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .. import urls
 from ..model import Site
-from ..parallel import in_story_order
+from ..parallel import in_story_order, worker_count
+from ..reuse import Reuse
 from ..theme import Theme
 from .annotations import render_annotations
 from .coverage import render_alignment, story_coverage
 from .feed import render_feed, render_robots, render_sitemap
 from .pages import PageRenderer, TemplateProblem
 
-StoryFiles = list[tuple[str, bytes]]
+Describe = Callable[[str, bytes], str | None]
+Files = Iterator[tuple[str, bytes | None, str | None]]
+StoryFiles = list[tuple[str, bytes, str | None]]
 
 
-def story_renderer(shared: tuple[Site, Theme]) -> Callable[[int], StoryFiles]:
-    """What renders the files of the site's story number i (once per process: it compiles
-    the templates): its page, annotations and coverage alignment, the bulk of a build."""
-    site, theme = shared
+def story_renderer(
+    shared: tuple[Site, Theme, tuple[int, ...], Describe | None],
+) -> Callable[[int], StoryFiles]:
+    """What renders the files of the i-th story to render (once per process: it compiles the
+    templates): its page, annotations and coverage alignment, the bulk of a build."""
+    site, theme, chosen, describe = shared
     renderer = PageRenderer(site, theme)
 
     def render_story(index: int) -> StoryFiles:
-        story = site.stories[index]
+        story = site.stories[chosen[index]]
         found = story_coverage(site, story)
         path, html = renderer.story_page(story, found.view if found else None)
         annotations = render_annotations(site, story)
-        files = [(urls.file_for(path), html), (path + "annotations.jsonld", annotations)]
+        page = urls.file_for(path)
+        described = describe(page, html) if describe is not None else None
+        files = [(page, html, described), (path + "annotations.jsonld", annotations, None)]
         if found is not None:
             alignment = render_alignment(site, story, found.alignment, found.view)
-            files.append((path + "alignment.json", alignment))
+            files.append((path + "alignment.json", alignment, None))
         return files
 
     return render_story
 
 
-def render_site(site: Site, theme: Theme, jobs: int = 1) -> dict[str, bytes]:
-    """The whole site. Pure: the same site and theme give the same bytes, whatever `jobs`.
+def render_site(site: Site, theme: Theme, parallel: bool = False) -> dict[str, bytes]:
+    """The whole site in memory. Pure: the same site and theme give the same bytes."""
+    files = {}
+    for path, data, _ in render_files(site, theme, parallel):
+        assert data is not None, "nothing is reused without a Reuse"
+        files[path] = data
+    return dict(sorted(files.items()))
 
-    The stories' files are rendered in `jobs` processes (parallel.in_story_order) while
-    this one renders the shared pages. Raises TemplateProblem: the first in the order of
-    the pages (front pages, story pages, the rest), as a serial build would.
+
+def render_files(
+    site: Site,
+    theme: Theme,
+    parallel: bool = False,
+    reuse: Reuse | None = None,
+    describe: Describe | None = None,
+) -> Files:
+    """Every file of the site, in no particular order; with `reuse`, only what changed.
+
+    With `parallel`, the stories to render are shared among processes
+    (parallel.in_story_order) while this one renders the shared pages. Raises
+    TemplateProblem: the first in the order of the pages (front pages, story
+    pages, the rest), as a serial build would.
     """
-    renderer = PageRenderer(site, theme)
-    with in_story_order(story_renderer, (site, theme), len(site.stories), jobs) as collect:
-        front = list(renderer.front_pages())
+    renderer = PageRenderer(site, theme, reuse)
+    chosen = []  # the stories to render, by number
+    for number, story in enumerate(site.stories):
+        paths = None
+        if reuse is not None:
+            paths = reuse.reused(f"story:{story.slug}", reuse.keys.story(story))
+        if paths is None:
+            chosen.append(number)
+        else:
+            yield from ((path, None, None) for path in paths)
+    jobs = worker_count(len(chosen)) if parallel else 1
+    pages = [urls.file_for(urls.story(story.slug)) for story in site.stories]
+
+    def page(path: str, html: bytes | None) -> tuple[str, bytes | None, str | None]:
+        described = describe(path, html) if describe is not None and html is not None else None
+        return path, html, described
+
+    shared = (site, theme, tuple(chosen), describe)
+    with in_story_order(story_renderer, shared, len(chosen), jobs) as stories:
+        for path, html in renderer.front_pages():
+            pages.append(urls.file_for(path))
+            yield page(urls.file_for(path), html)
         later_problem: TemplateProblem | None = None
         try:
-            shared = list(renderer.shared_pages())
-            shared.append(("404.html", renderer.not_found_page()))
+            for path, html in renderer.shared_pages():
+                pages.append(urls.file_for(path))
+                yield page(urls.file_for(path), html)
+            yield page("404.html", renderer.not_found_page())
         except TemplateProblem as problem:
             later_problem = problem
-        stories = collect()
+        for number, files in zip(chosen, stories, strict=True):
+            if reuse is not None:
+                reuse.made(f"story:{site.stories[number].slug}", tuple(f[0] for f in files))
+            yield from files
     if later_problem is not None:
         raise later_problem
-    pages = [(urls.file_for(path), html) for path, html in front]
-    pages += [files[0] for files in stories]
-    pages += [(urls.file_for(path), html) for path, html in shared]
-    files = dict(pages)
-    sitemap = [path.removesuffix("index.html") for path in files if path.endswith("index.html")]
-    for story, story_files in zip(site.stories, stories, strict=True):
-        files.update(story_files[1:])
-        for article in story.articles:
-            # The seed as read, for the annotations' offsets to be checked against.
-            files[f"seeds/{article.seed.name}"] = article.seed.text.encode()
+    yield from _seeds(site, reuse)
     for name, data in theme.static.items():
-        files[f"static/{name}"] = data
-    files["feed.xml"] = render_feed(site)
-    files["sitemap.xml"] = render_sitemap(site, sitemap)
-    files["robots.txt"] = render_robots(site)
-    files[".nojekyll"] = b""
+        yield f"static/{name}", data, None
+    yield "feed.xml", render_feed(site), None
+    sitemap = [path.removesuffix("index.html") for path in pages]
+    yield "sitemap.xml", render_sitemap(site, sitemap), None
+    yield "robots.txt", render_robots(site), None
+    yield ".nojekyll", b"", None
     if site.config.cname:
         # GitHub Pages publishing from a branch reads the custom domain from this file.
-        files["CNAME"] = f"{site.config.cname}\n".encode()
-    return dict(sorted(files.items()))
+        yield "CNAME", f"{site.config.cname}\n".encode(), None
+
+
+def _seeds(site: Site, reuse: Reuse | None) -> Files:
+    """Each seed as read, for the annotations' offsets to be checked against."""
+    seeds = {
+        article.seed.name: article.seed for story in site.stories for article in story.articles
+    }
+    for name, seed in sorted(seeds.items()):
+        path = f"seeds/{name}"
+        if reuse is not None and reuse.reused(f"file:{path}", seed.digest) is not None:
+            yield path, None, None
+            continue
+        if reuse is not None:
+            reuse.made(f"file:{path}", (path,))
+        yield path, seed.text.encode(), None

@@ -1,0 +1,323 @@
+"""An incremental build writes the same bytes as a build from clean, whatever was edited.
+
+The project is a small synthetic corpus (bench/corpus.py: 10 stories of 2-4
+outlets, tags, a digest) with lists paginated by 3 and its own copy of the
+default theme, so that every kind of input can change: stories, seeds,
+sources, the site's settings, templates and static files.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def build(project: Path, output: Path, *options: str) -> int:
+    return main(["build", "--source", str(project), "--output", str(output), *options])
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "corpus.py"),
+            "--stories",
+            "10",
+            "--out",
+            str(folder),
+            "--tools",
+            "sitegen",
+            "--seed",
+            "7",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    project = folder / "sitegen"
+    site = project / "content" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "page_size: 3\ntheme: mine\n", "utf-8")
+    shutil.copytree(ROOT / "themes" / "default", project / "themes" / "mine")
+    return project
+
+
+@pytest.fixture
+def project(corpus: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(corpus, copy)
+    assert build(copy, copy / "output") == 0
+    return copy
+
+
+def clean_build(project: Path, scratch: Path) -> dict[str, bytes]:
+    """The site built from clean: a copy of the project with no record of earlier outputs."""
+    copy = scratch / "clean-project"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(
+        project, copy, ignore=shutil.ignore_patterns("output", "outputs", "builds.json")
+    )
+    assert build(copy, copy / "output") == 0
+    return tree(copy / "output")
+
+
+# -- edits --------------------------------------------------------------------
+
+
+def stories(project: Path) -> list[Path]:
+    return sorted((project / "content" / "stories").glob("*.yaml"))
+
+
+def replace_once(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE)
+    assert changed != text, f"{pattern!r} not in {path}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def edit_note(project: Path, rng: random.Random) -> None:
+    replace_once(
+        rng.choice(stories(project)), r"note: (?=[A-Za-z0-9])", f"note: Edited {rng.random():.6f}. "
+    )
+
+
+def edit_title(project: Path, rng: random.Random) -> None:
+    replace_once(
+        rng.choice(stories(project)), r"^title: (?=[A-Za-z0-9])", f"title: {rng.randint(0, 999)} "
+    )
+
+
+def edit_date(project: Path, rng: random.Random) -> None:
+    """A new date moves the story in every list: pages and pagination shift."""
+    day = rng.randint(1, 28)
+    replace_once(rng.choice(stories(project)), r"^date: \S+", f"date: 2024-02-{day:02d}")
+
+
+def edit_tags(project: Path, rng: random.Random) -> None:
+    replace_once(rng.choice(stories(project)), r"^tags: \[", f"tags: [tag-{rng.randint(0, 3)}, ")
+
+
+def delete_story(project: Path, rng: random.Random) -> None:
+    files = stories(project)
+    if len(files) < 3:
+        return
+    victim = rng.choice(files)
+    victim.unlink()
+    for digest in (project / "content" / "digests").glob("*.yaml"):
+        lines = digest.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if line.strip() != f"- {victim.stem}"]
+        digest.write_text("".join(kept), encoding="utf-8")
+
+
+def add_story(project: Path, rng: random.Random) -> None:
+    model = rng.choice(stories(project))
+    copy = model.with_name(f"added-{rng.randint(0, 10**6)}.yaml")
+    copy.write_text(model.read_text(encoding="utf-8"), encoding="utf-8")
+    replace_once(copy, r"^title: (?=[A-Za-z0-9])", "title: Added ")
+
+
+def edit_seed(project: Path, rng: random.Random) -> None:
+    """New words at the end of a seed: its quotes still anchor, its stories change."""
+    seed = rng.choice(sorted((project / "seeds").glob("*.txt")))
+    with seed.open("a", encoding="utf-8") as stream:
+        stream.write(f"\n\nA late paragraph, number {rng.randint(0, 999)}.\n")
+
+
+def add_unused_seed(project: Path, rng: random.Random) -> None:
+    (project / "seeds" / f"unused-{rng.randint(0, 999)}.txt").write_text("Nothing.\n", "utf-8")
+
+
+def rename_source(project: Path, rng: random.Random) -> None:
+    replace_once(project / "content" / "sources.yaml", r"name: ", f"name: R{rng.randint(0, 99)} ")
+
+
+def edit_site_title(project: Path, rng: random.Random) -> None:
+    replace_once(project / "content" / "site.yaml", r"^title: ", f"title: T{rng.randint(0, 99)} ")
+
+
+def edit_template(project: Path, rng: random.Random) -> None:
+    templates = sorted((project / "themes" / "mine" / "templates").glob("*.html"))
+    template = rng.choice([t for t in templates if "{% block main %}" in t.read_text("utf-8")])
+    replace_once(template, r"\{% block main %\}", f"{{% block main %}}<!-- {rng.random()} -->")
+
+
+def edit_stylesheet(project: Path, rng: random.Random) -> None:
+    with (project / "themes" / "mine" / "static" / "style.css").open("a", encoding="utf-8") as css:
+        css.write(f"/* {rng.randint(0, 999)} */\n")
+
+
+def break_a_story(project: Path, rng: random.Random) -> None:
+    """A build that fails leaves the output as it was; the edit is then undone."""
+    story = rng.choice(stories(project))
+    before = story.read_text(encoding="utf-8")
+    output = tree(project / "output")
+    story.write_text(before + "\nhighlights: [unclosed\n", encoding="utf-8")
+    assert build(project, project / "output") == 1
+    assert tree(project / "output") == output
+    story.write_text(before, encoding="utf-8")
+
+
+EDITS: list[Callable[[Path, random.Random], None]] = [
+    edit_note,
+    edit_title,
+    edit_date,
+    edit_tags,
+    delete_story,
+    add_story,
+    edit_seed,
+    add_unused_seed,
+    rename_source,
+    edit_site_title,
+    edit_template,
+    edit_stylesheet,
+    break_a_story,
+]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 2**32)), min_size=1, max_size=4))
+def test_random_edits_build_the_same_bytes_as_a_clean_build(
+    corpus: Path, tmp_path_factory: Any, edits: list[tuple[Callable[..., None], int]]
+) -> None:
+    scratch = tmp_path_factory.mktemp("edits")
+    project = scratch / "project"
+    shutil.copytree(corpus, project)
+    assert build(project, project / "output") == 0
+    for edit, seed in edits:
+        edit(project, random.Random(seed))
+        assert build(project, project / "output") == 0
+        assert tree(project / "output") == clean_build(project, scratch), edit.__name__
+
+
+def test_a_one_story_edit_renders_only_what_shows_that_story(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = project / "output"
+    before = inodes(output)
+    edited = stories(project)[0]
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    capsys.readouterr()
+    assert build(project, output, "--verbose") == 0
+    counts = re.search(r"(\d+) pages: (\d+) rendered, (\d+) reused", capsys.readouterr().err)
+    assert counts is not None
+    pages, rendered, reused = map(int, counts.groups())
+    assert rendered >= 1 and reused > rendered and pages == rendered + reused
+    after = inodes(output)
+    story_page = f"stories/{edited.stem}/index.html"
+    assert after[story_page] != before[story_page]
+    # A note shows only on its story's page: the other stories' pages are the same files.
+    others = [p for p in before if p.startswith("stories/") and edited.stem not in p]
+    assert others and all(after[p] == before[p] for p in others)
+
+
+def test_a_seed_edit_renders_only_the_stories_that_use_it(project: Path) -> None:
+    output = project / "output"
+    before = inodes(output)
+    seed_name = re.search(r"seed: (\S+)", stories(project)[0].read_text("utf-8"))
+    assert seed_name is not None
+    users = [s.stem for s in stories(project) if seed_name.group(1) in s.read_text("utf-8")]
+    edit = project / "seeds" / seed_name.group(1)
+    edit.write_text(edit.read_text("utf-8") + "\n\nOne more paragraph.\n", "utf-8")
+    assert build(project, output) == 0
+    after = inodes(output)
+    for story in stories(project):
+        page = f"stories/{story.stem}/index.html"
+        assert (after[page] != before[page]) == (story.stem in users), page
+
+
+def test_a_template_edit_renders_only_the_pages_that_use_it(project: Path) -> None:
+    output = project / "output"
+    before = inodes(output)
+    template = project / "themes" / "mine" / "templates" / "tags.html"
+    replace_once(template, r"\{% block main %\}", "{% block main %}<!-- edited -->")
+    assert build(project, output) == 0
+    after = inodes(output)
+    changed = sorted(p for p in after if p.endswith(".html") and after[p] != before.get(p))
+    assert changed == ["tags/index.html"]
+
+
+def test_an_output_file_edited_by_hand_is_rendered_again(project: Path) -> None:
+    output = project / "output"
+    page = output / "stories" / stories(project)[1].stem / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"vandalised")
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    assert build(project, output) == 0
+    assert page.read_bytes() == original
+
+
+DYING_BUILD = """
+import os, signal, sys
+import sitegen.output as output
+real_apply = output._apply
+
+def apply_half_then_die(out, staging, removed, moved):
+    real_apply(out, staging, removed, moved[: len(moved) // 2])
+    os.kill(os.getpid(), signal.SIGKILL)
+
+output._apply = apply_half_then_die
+from sitegen.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_rebuild_killed_while_moving_files_in_is_completed_by_the_next(
+    project: Path, tmp_path: Path
+) -> None:
+    output = project / "output"
+    old = tree(output)
+    replace_once(project / "content" / "site.yaml", r"^title: ", "title: Renamed ")
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            DYING_BUILD,
+            "build",
+            "--source",
+            str(project),
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+    )
+    assert killed.returncode == -9
+    new = clean_build(project, tmp_path)
+    half = tree(output)
+    assert half not in (old, new)  # killed outright mid-way: whole files of both builds
+    assert all(half[path] in (old.get(path), new.get(path)) for path in half)
+    assert list(project.glob(".output.journal-*"))
+    assert build(project, output) == 0
+    assert tree(output) == new
+    assert [p.name for p in project.iterdir() if p.name.startswith(".output")] == []

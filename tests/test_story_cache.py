@@ -1,0 +1,61 @@
+"""Validated stories kept between builds come back exactly as they were validated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import Problems
+from sitegen.load import load_project
+from sitegen.model import Story
+from sitegen.story_cache import StoryCache, decode, encode, read_cache
+from sitegen.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_story_comes_back_from_the_cache_equal_to_the_validated_one() -> None:
+    problems = Problems()
+    site = validate(load_project(ROOT, problems), problems)
+    assert site is not None
+    seeds = {a.seed.name: a.seed for story in site.stories for a in story.articles}
+    for story in site.stories:
+        kept = json.loads(json.dumps(encode(story)))  # through JSON, as on disk
+        assert decode(kept, seeds.__getitem__) == story
+
+
+@pytest.mark.parametrize(
+    "value",
+    [["os.system", "echo"], ["Seed"], {"a": 1}, ["tuple", ["Story"]], ["object", 1]],
+)
+def test_the_cache_rebuilds_only_its_own_types(value: object) -> None:
+    with pytest.raises((ValueError, TypeError, IndexError)):
+        decode(value, lambda name: pytest.fail("no seed is asked for"))
+
+
+def test_an_unreadable_cache_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".sitegen").mkdir()
+    (tmp_path / ".sitegen" / "stories.json").write_text('{"version": 1, "stories": [1, 2]}')
+    assert read_cache(tmp_path) == StoryCache()
+
+
+def test_a_second_validation_takes_every_unchanged_story_from_the_cache() -> None:
+    first = StoryCache()
+    problems = Problems()
+    site = validate(load_project(ROOT, problems, first.known_text), problems, first, "context")
+    assert site is not None and first.kept and first.reused == 0
+    second = StoryCache(entries=dict(first.kept))
+    problems = Problems()
+    raw = load_project(ROOT, problems, second.known_text)
+    assert all(file.root is None for file in raw.stories)  # not even parsed
+    again = validate(raw, problems, second, "context")
+    assert again is not None and second.reused == len(site.stories)
+    assert again.stories == site.stories and isinstance(again.stories[0], Story)
+    assert again.exact_quotes == site.exact_quotes
+    # Another context (sitegen, site.yaml or sources.yaml changed) reads every story again.
+    third = StoryCache(entries=dict(first.kept))
+    problems = Problems()
+    validate(load_project(ROOT, problems, third.known_text), problems, third, "other")
+    assert third.reused == 0
