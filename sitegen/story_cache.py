@@ -1,9 +1,10 @@
 """Validated stories kept between builds: only the stories whose inputs changed are
 read and anchored again.
 
-A story's validation depends on its file, on the seeds it names (their bytes,
-and the quotes the anchor record says once matched them), on content/site.yaml
-(labels) and content/sources.yaml, and on sitegen itself. The key of a story
+A story's validation depends on its file, on the seeds it names (their bytes),
+on content/site.yaml (labels) and content/sources.yaml, and on sitegen itself
+(and on the anchor record only for quotes not found word for word, which make
+a problem: such a story is not kept). The key of a story
 is a digest of all of these; the seeds it names come from the entry kept for
 the same file text. Only a story read without any problem is kept, so every
 warning is reported again on every build.
@@ -67,11 +68,16 @@ def text_digest(text: str) -> str:
     return digest([text])
 
 
-def story_key(context: str, text: str, seeds: list[tuple[str, str, frozenset[str]]]) -> str:
-    """`context`: sitegen, site.yaml and sources.yaml; `seeds`: (name, digest, once matched)."""
+def story_key(context: str, text: str, seeds: list[tuple[str, str]]) -> str:
+    """`context`: sitegen, site.yaml and sources.yaml; `seeds`: (name, digest) of each.
+
+    The anchor record is not part of it: it changes only how a quote that is not in
+    its seed word for word is treated, and a story with such a quote has a problem
+    (a warning or an error), so it is never kept.
+    """
     parts = [context, text]
-    for name, seed_digest, once in seeds:
-        parts += [name, seed_digest, "\0".join(sorted(once))]
+    for name, seed_digest in seeds:
+        parts += [name, seed_digest]
     return digest(parts)
 
 

@@ -607,8 +607,7 @@ def _story_key(seeds: tuple[str, ...], text: str, library: SeedLibrary, context:
     named = []
     for name in seeds:
         seed = library.seed(name) if name in library.files else None
-        seed_digest = seed.digest if isinstance(seed, Seed) else "missing"
-        named.append((name, seed_digest, library.once_matched.get(name, frozenset())))
+        named.append((name, seed.digest if isinstance(seed, Seed) else "missing"))
     return story_key(context, text, named)
 
 
