@@ -321,7 +321,7 @@ def _search_into(
     values.update(kept.get(name for name in indexed.values() if name not in values))
     for path, name in indexed.items():
         if name not in values:  # not kept: read it back from the page itself
-            values[name] = search_input(path, (staging.folder / path).read_bytes()) or ""
+            values[name] = search_input(path, staging.read(path)) or ""
     inputs = [(path, values[name]) for path, name in indexed.items()]
     count = shard_count(len(inputs))
     stale: list[int] = []

@@ -5,7 +5,7 @@ each file written (its digest, and its size, modification time and inode as
 the disk showed them right after), and each unit of work (a story's files, a
 list page, the search index) with the cache key it was rendered under and the
 files it made. The next build into the same folder reuses a unit whose key is
-unchanged, by hard-linking its files from the previous output into the new one,
+unchanged, leaving its files in place in the output folder (output.Staging),
 but only when the previous output is the folder this build wrote (same inode)
 and each of those files still has the size, time and inode noted here: a file
 edited or replaced by hand is rendered again.

@@ -248,9 +248,14 @@ class Staging:
         self.written += 1
 
     def _keep(self, path: str, record: FileRecord) -> None:
-        """The previous build's file stays: in place, or linked into a whole new folder."""
+        """The previous build's file stays where it is; only its record is carried over."""
         self.records[path] = record
         self.unchanged += 1
+
+    def read(self, path: str) -> bytes:
+        """The bytes of a file of the next site: staged, or kept from the previous build."""
+        staged = self.folder / path
+        return staged.read_bytes() if staged.exists() else (self.output / path).read_bytes()
 
     def commit(self) -> int:
         """Put the staged site in place; returns the output folder's inode."""
@@ -279,11 +284,3 @@ class Staging:
             _apply(self.output, self.folder, removed, moved)
             journal.unlink()
         return self.output.stat().st_ino
-
-
-def write_site(files: dict[str, bytes], output: Path) -> None:
-    """Write every file under a temporary folder, then swap it in for `output`."""
-    with Staging(output) as staging:
-        for relative, data in files.items():
-            staging.add(relative, data)
-        staging.commit()

@@ -22,7 +22,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 Shared = TypeVar("Shared")
 Result = TypeVar("Result")
@@ -87,39 +87,26 @@ def _serially(
     return (work(index) for index in range(count))
 
 
-class Collect(Generic[Result]):
-    """Gives the results of every story, in story order, once asked."""
-
-    def __init__(self, results: Callable[[], Iterator[Result]]) -> None:
-        self._results = results
-
-    def __call__(self) -> list[Result]:
-        """Every result in story order; the first story's exception (in that order) is raised."""
-        return list(self._results())
-
-    def __iter__(self) -> Iterator[Result]:
-        """The results one by one, in story order, each as soon as it is ready."""
-        return self._results()
-
-
 @contextlib.contextmanager
 def in_story_order(
     make_worker: Callable[[Shared], Callable[[int], Result]],
     shared: Shared,
     count: int,
     jobs: int,
-) -> Iterator[Collect[Result]]:
+) -> Iterator[Iterator[Result]]:
     """Run `make_worker(shared)(i)` for i in range(count), in `jobs` processes.
 
     The work starts on entering; the caller may do other work meanwhile, then
-    call what this yields for the results. `make_worker` must be a module-level
-    function (workers find it by name). With `jobs` 1 the work is done serially
-    here, when the results are asked for. On leaving early (an exception, an
-    interrupt) pending work is cancelled; the chunks under way (MAX_CHUNK stories
-    at most) are finished, as workers ignore SIGINT and leave interrupts to us.
+    iterate over what this yields: the results in story order, each as soon as it
+    is ready (the first story's exception, in that order, is raised).
+    `make_worker` must be a module-level function (workers find it by name). With
+    `jobs` 1 the work is done serially here, when the results are asked for. On
+    leaving early (an exception, an interrupt) pending work is cancelled; the
+    chunks under way (MAX_CHUNK stories at most) are finished, as workers ignore
+    SIGINT and leave interrupts to us.
     """
     if jobs < 2:
-        yield Collect(lambda: _serially(make_worker, shared, count))
+        yield _serially(make_worker, shared, count)
         return
     global _inherited, _worker
     _inherited, _worker = (make_worker, shared), None
@@ -132,7 +119,7 @@ def in_story_order(
     try:
         chunk = max(1, min(MAX_CHUNK, count // (jobs * CHUNKS_PER_WORKER)))
         results = executor.map(_run, range(count), chunksize=chunk)
-        yield Collect(lambda: iter(results))
+        yield results
         finished = True
     finally:
         _inherited = None
@@ -140,4 +127,3 @@ def in_story_order(
         # sending its result back would leave the pool's reader thread waiting forever
         # for the rest, and Python waits for that thread at exit.
         executor.shutdown(wait=True, cancel_futures=not finished)
-
