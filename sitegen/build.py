@@ -16,6 +16,7 @@ bytes it already had is linked too, so a rebuild writes only what changed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from . import fingerprint
 from .anchor_record import merge, write_record
 from .errors import Problem, Problems
 from .manifest import Previous, read_manifest, write_manifest
-from .output import Staging, check_output_folder, interrupts_held
+from .output import InterruptHold, Staging, check_output_folder
 
 # The stages' modules (Jinja2, markdown-it, PyYAML, Pagefind's client) are imported
 # where they run, so that a build with nothing changed starts in a tenth of a second.
@@ -53,7 +54,6 @@ class BuildReport:
     skipped: bool = False  # nothing changed since the last build into the output folder
     # What `build` did with the site's files and HTML pages (check keeps them in `files`).
     counts: dict[str, int] = field(default_factory=dict)
-    interrupted: bool = False  # SIGINT or SIGTERM came while the built site was put in place
 
     @property
     def file_count(self) -> int:
@@ -194,6 +194,7 @@ def build(
     output: Path,
     base_url: str | None = None,
     progress: Progress | None = None,
+    hold: InterruptHold | None = None,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
@@ -201,7 +202,9 @@ def build(
     is done at all: the report is `skipped`.
 
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
-    output.WriteFailed when the disk refuses the site.
+    output.WriteFailed when the disk refuses the site. Once the site is put in place,
+    SIGINT and SIGTERM are held by `hold` until the caller's `with` block on it ends
+    (the caller then reports them), or, without one, until `build` returns.
     """
     check_output_folder(output, project)
     started = time.perf_counter()
@@ -228,7 +231,11 @@ def build(
     previous = Previous(output.resolve(), manifest) if manifest is not None else None
     keys = Keys(fingerprint.environment_digest(), prepared.site, prepared.theme)
     reuse = Reuse(keys, previous)
-    with Staging(output, previous) as staging, SearchInputs(project) as kept:
+    with (
+        contextlib.nullcontext(hold) if hold is not None else InterruptHold() as held,
+        Staging(output, previous) as staging,
+        SearchInputs(project) as kept,
+    ):
         with _stage(report, "render"):
             pages = _render_into(staging, prepared, reuse, problems, report)
         if not problems.has_errors:
@@ -237,8 +244,9 @@ def build(
         _finish(report, problems, prepared)
         if not report.ok:
             return report
-        # From here on the build completes: an interrupt is held until it has.
-        with _stage(report, "write"), interrupts_held() as arrived:
+        # From here on the build has succeeded: an interrupt is held until it returns.
+        held.start()
+        with _stage(report, "write"):
             reuse.made_now.files = staging.records
             reuse.made_now.folder_inode = staging.commit()
             write_manifest(project, output, reuse.made_now)
@@ -247,7 +255,6 @@ def build(
             # A build with warnings is never skipped, so that they are shown every time.
             clean = not report.problems
             fingerprint.remember(project, output, inputs if clean else None)
-    report.interrupted = bool(arrived)
     report.counts.update(
         files=len(staging.records), written=staging.written, unchanged=staging.unchanged
     )

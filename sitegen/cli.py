@@ -375,34 +375,39 @@ def run(arguments: argparse.Namespace) -> int:
         except OSError as error:  # the port is taken, or may not be used
             print(f"sitegen: cannot serve on port {arguments.port}: {error}", file=sys.stderr)
             return EXIT_USAGE
-    else:
-        from .build import build
-        from .output import OutputRefused, WriteFailed
-        from .progress import progress_for
+    return run_build(arguments)
 
-        output = arguments.output or source / "output"
+
+def run_build(arguments: argparse.Namespace) -> int:
+    """`sitegen build`: the site into its output folder, all of it or nothing."""
+    from .build import build
+    from .output import InterruptHold, OutputRefused, WriteFailed
+    from .progress import progress_for
+
+    source: Path = arguments.source
+    output = arguments.output or source / "output"
+    # Once the site is in place, an interrupt must not say it is not: `build` holds
+    # SIGINT and SIGTERM from then on, until this block has reported the build.
+    with InterruptHold() as hold:
         try:
             with progress_for(sys.stderr) as progress:
-                report = build(source, output, arguments.base_url, progress)
+                report = build(source, output, arguments.base_url, progress, hold)
         except OutputRefused as refusal:
             print(f"sitegen: {refusal}", file=sys.stderr)
             return EXIT_USAGE
         except WriteFailed as failure:
             print(f"sitegen: {failure}; the output folder is as it was", file=sys.stderr)
             return EXIT_WRITE_FAILED
-    print_problems(report.problems, sys.stderr)
-    if arguments.verbose:
-        print_timings(report, sys.stderr)
-    if not report.ok:
-        if arguments.command == "build":
+        print_problems(report.problems, sys.stderr)
+        if arguments.verbose:
+            print_timings(report, sys.stderr)
+        if not report.ok:
             print("sitegen: nothing was written; fix the errors above", file=sys.stderr)
-        return EXIT_CONTENT
-    if arguments.command == "build" and report.skipped:
-        print(f"nothing changed since the last build: {output} is up to date")
-    elif arguments.command == "build":
-        print(f"built {report.page_count} pages, {report.file_count} files into {output}")
-        if report.interrupted:
-            print("sitegen: interrupted as the site was put in place; it is built", file=sys.stderr)
-    else:
-        print(f"no errors: {report.file_count} files would be written")
+            return EXIT_CONTENT
+        if report.skipped:
+            print(f"nothing changed since the last build: {output} is up to date")
+        else:
+            print(f"built {report.page_count} pages, {report.file_count} files into {output}")
+    if hold.arrived:
+        print("sitegen: interrupted as the site was put in place; it is built", file=sys.stderr)
     return EXIT_OK

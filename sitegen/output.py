@@ -141,25 +141,34 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-@contextmanager
-def interrupts_held() -> Iterator[list[int]]:
-    """Hold SIGINT and SIGTERM while a built site is put in place and noted as built.
+class InterruptHold:
+    """From `start()` until the `with` block ends, SIGINT and SIGTERM are held, not delivered.
 
-    The build then ends as a build that succeeded: the signals that came
-    meanwhile are taken off (not delivered) and listed in what this yields.
+    A build starts it as it puts the built site in place: from then on the
+    build has succeeded, so an interrupt must neither stop it half-way nor be
+    reported as "the output is as it was". The signals that came meanwhile are
+    taken off when the block ends and listed in `arrived`.
     """
-    arrived: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield arrived
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SWAP_SIGNALS)
-    try:
-        yield arrived
-    finally:
+
+    def __init__(self) -> None:
+        self.arrived: list[int] = []
+        self._previous: set[int | signal.Signals] | None = None
+
+    def __enter__(self) -> InterruptHold:
+        return self
+
+    def start(self) -> None:
+        if self._previous is None and threading.current_thread() is threading.main_thread():
+            self._previous = signal.pthread_sigmask(signal.SIG_BLOCK, SWAP_SIGNALS)
+
+    def __exit__(self, *exception: object) -> None:
+        if self._previous is None:
+            return
         for number in sorted(signal.sigpending() & SWAP_SIGNALS):
             signal.sigtimedwait([number], 0)
-            arrived.append(number)
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            self.arrived.append(number)
+        signal.pthread_sigmask(signal.SIG_SETMASK, self._previous)
+        self._previous = None
 
 
 def _swap(staging: Path, output: Path) -> None:

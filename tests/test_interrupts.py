@@ -9,6 +9,7 @@ temporary folder may remain (after SIGKILL, the next build clears it).
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import signal
 import subprocess
@@ -173,3 +174,31 @@ def test_a_template_error_leaves_the_old_site_and_names_the_template_line(
     assert f"themes/broken/templates/story.html:{line}:" in capsys.readouterr().err
     assert tree(output) == old
     assert leftovers(output) == []
+
+
+def test_an_interrupt_after_the_site_is_in_place_reports_it_built(
+    example_project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl-C while the build tidies up after the swap: the new site stays, and says so."""
+    output = tmp_path / "output"
+    assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
+    set_title(example_project, "Changed")
+    expected = tmp_path / "expected"
+    assert main(["build", "--source", str(example_project), "--output", str(expected)]) == 0
+
+    from sitegen.search_inputs import SearchInputs
+
+    closing = SearchInputs.__exit__
+
+    def interrupted_while_closing(self: SearchInputs, *exception: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        closing(self, *exception)
+
+    monkeypatch.setattr(SearchInputs, "__exit__", interrupted_while_closing)
+    capsys.readouterr()
+    assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
+    assert "it is built" in capsys.readouterr().err
+    assert tree(output) == tree(expected)
