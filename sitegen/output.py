@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .manifest import FileRecord, Previous, file_digest
 
@@ -142,32 +143,37 @@ def _signals_held() -> Iterator[None]:
 
 
 class InterruptHold:
-    """From `start()` until the `with` block ends, SIGINT and SIGTERM are held, not delivered.
+    """From `start()` until the `with` block ends, SIGINT and SIGTERM are noted, not acted on.
 
     A build starts it as it puts the built site in place: from then on the
     build has succeeded, so an interrupt must neither stop it half-way nor be
     reported as "the output is as it was". The signals that came meanwhile are
-    taken off when the block ends and listed in `arrived`.
+    listed in `arrived`. Python runs signal handlers in the main thread whichever
+    thread the signal reached, so replacing the handlers holds them for the whole
+    process, where a signal mask would hold them for one thread.
     """
 
     def __init__(self) -> None:
         self.arrived: list[int] = []
-        self._previous: set[int | signal.Signals] | None = None
+        self._previous: dict[int, Any] | None = None
 
     def __enter__(self) -> InterruptHold:
         return self
 
     def start(self) -> None:
         if self._previous is None and threading.current_thread() is threading.main_thread():
-            self._previous = signal.pthread_sigmask(signal.SIG_BLOCK, SWAP_SIGNALS)
+            self._previous = {
+                number: signal.signal(number, self._note) for number in sorted(SWAP_SIGNALS)
+            }
+
+    def _note(self, number: int, frame: object) -> None:
+        self.arrived.append(number)
 
     def __exit__(self, *exception: object) -> None:
         if self._previous is None:
             return
-        for number in sorted(signal.sigpending() & SWAP_SIGNALS):
-            signal.sigtimedwait([number], 0)
-            self.arrived.append(number)
-        signal.pthread_sigmask(signal.SIG_SETMASK, self._previous)
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
         self._previous = None
 
 

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,14 @@ def test_an_interrupt_after_the_site_is_in_place_reports_it_built(
 
     monkeypatch.setattr(SearchInputs, "__exit__", interrupted_while_closing)
     capsys.readouterr()
-    assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
+    # Another thread, which the signal may reach instead of the main one.
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait)
+    waiting.start()
+    try:
+        assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
+    finally:
+        done.set()
+        waiting.join()
     assert "it is built" in capsys.readouterr().err
     assert tree(output) == tree(expected)
