@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .model import Site
     from .progress import Progress
     from .reuse import Reuse
+    from .search import SearchEntry, Words
     from .search_inputs import SearchInputs
     from .story_cache import StoryCache
     from .theme import Theme
@@ -267,18 +268,18 @@ def _render_into(
     reuse: Reuse,
     problems: Problems,
     report: BuildReport,
-) -> dict[str, str | None]:
-    """Render what changed into `staging`; returns the search input of each page rendered
+) -> dict[str, SearchEntry | None]:
+    """Render what changed into `staging`; returns the search entry of each page rendered
     anew (None: the page is not indexed)."""
     from .render.pages import TemplateProblem
     from .render.site import render_files
-    from .search import search_input
+    from .search import search_entry
 
-    inputs: dict[str, str | None] = {}
+    inputs: dict[str, SearchEntry | None] = {}
     reused = 0
     try:
         site, theme = prepared.site, prepared.theme
-        for path, data, described in render_files(site, theme, True, reuse, search_input):
+        for path, data, described in render_files(site, theme, True, reuse, search_entry):
             staging.add(path, data)
             if path.endswith(".html"):
                 if data is None:
@@ -294,22 +295,34 @@ def _render_into(
 def _search_into(
     staging: Staging,
     reuse: Reuse,
-    rendered: dict[str, str | None],
+    rendered: dict[str, SearchEntry | None],
     kept: SearchInputs,
     problems: Problems,
 ) -> None:
     """The search index of the pages in `staging`, made again only where pages changed.
 
-    The inputs of pages rendered anew are in `rendered`; those of reused pages come
+    The entries of pages rendered anew are in `rendered`; those of reused pages come
     from the store `kept` (by page and digest), or from the page itself when not
-    kept. When no page's input changed, the whole index is the previous build's;
-    otherwise only the shards (search.build_search_shards) whose key changed are made.
+    kept. When no page changed, the whole index is the previous build's; otherwise
+    only the shards (search.build_search_shards) whose key changed are made, and only
+    their pages' entries are read. A shard's key needs the words of the whole site:
+    each shard's are kept by its list of pages, and made again when that changes.
     """
     from .cache_keys import digest
-    from .search import build_search_shards, search_input, shard_count, shard_keys, shards_file
+    from .search import (
+        SearchEntry,
+        build_search_shards,
+        merge_words,
+        search_entry,
+        shard_count,
+        shard_key,
+        shard_of,
+        shards_file,
+        vocabulary_key,
+    )
 
     previous = reuse.previous.manifest.search if reuse.previous is not None else {}
-    indexed: dict[str, str] = {}  # page -> its input's name in the store: page and digest
+    indexed: dict[str, str] = {}  # page -> its entry's name in the store: page and digest
     for path, record in sorted(staging.records.items()):
         if path in rendered:
             if rendered[path] is None:
@@ -324,25 +337,55 @@ def _search_into(
         for path in files:
             staging.add(path, None)
         return
-    values = {indexed[path]: value for path, value in rendered.items() if value is not None}
-    values.update(kept.get(name for name in indexed.values() if name not in values))
-    for path, name in indexed.items():
-        if name not in values:  # not kept: read it back from the page itself
-            values[name] = search_input(path, staging.read(path)) or ""
-    inputs = [(path, values[name]) for path, name in indexed.items()]
-    count = shard_count(len(inputs))
+    fresh = {indexed[path]: entry for path, entry in rendered.items() if entry is not None}
+
+    def entries(paths: list[str]) -> dict[str, SearchEntry]:
+        """The entries of these pages: rendered now, kept, or read back from the page."""
+        found = {indexed[path]: fresh[indexed[path]] for path in paths if indexed[path] in fresh}
+        found.update(kept.entries(indexed[path] for path in paths if indexed[path] not in found))
+        for path in paths:
+            if indexed[path] not in found:
+                entry = search_entry(path, staging.read(path))
+                found[indexed[path]] = fresh[indexed[path]] = entry or SearchEntry("", {})
+        return found
+
+    count = shard_count(len(indexed))
+    pages: dict[int, list[str]] = {shard: [] for shard in range(count)}
+    for path in indexed:
+        pages[shard_of(path, count)].append(path)
+    lists = {
+        shard: digest([f"{path}\0{indexed[path]}" for path in paths])
+        for shard, paths in pages.items()
+    }
+    known = kept.shard_words(lists.values())
+    new_words: dict[str, Words] = {}
+    for shard, paths in pages.items():
+        if lists[shard] not in known:
+            names = [indexed[path] for path in paths]
+            words = {name: fresh[name].words for name in names if name in fresh}
+            words.update(kept.words(name for name in names if name not in words))
+            unknown = [path for path in paths if indexed[path] not in words]
+            words.update((name, entry.words) for name, entry in entries(unknown).items())
+            known[lists[shard]] = new_words[lists[shard]] = merge_words(words.values())
+    words_by_shard = {shard: known[lists[shard]] for shard in pages}
+    vocabulary = vocabulary_key(words_by_shard.values())
     stale: list[int] = []
     made: list[str] = []
-    for shard, shard_key in shard_keys(inputs, count).items():
+    for shard, paths in pages.items():
         unit = f"search:{count}:{shard}"
-        reused = reuse.reused(unit, digest([reuse.keys.site_key, shard_key]))
+        listed = [(path, indexed[path]) for path in paths]
+        shard_digest = digest([reuse.keys.site_key, shard_key(listed, vocabulary)])
+        reused = reuse.reused(unit, shard_digest)
         if reused is None:
             stale.append(shard)
         else:
             for path in reused:
                 staging.add(path, None)
             made += reused
-    shards = build_search_shards(inputs, count, stale)
+    remade = [path for shard in stale for path in pages[shard]]
+    found = entries(remade)
+    inputs = [(path, found[indexed[path]].input) for path in remade]
+    shards = build_search_shards(inputs, count, stale, words_by_shard)
     if isinstance(shards, Problem):
         problems.extend([shards])
         return
@@ -354,4 +397,4 @@ def _search_into(
     path, data = shards_file(count)
     staging.add(path, data)
     reuse.made("search", (path, *sorted(made)))
-    kept.keep(values, indexed.values())
+    kept.keep(fresh, new_words, indexed.values(), lists.values())

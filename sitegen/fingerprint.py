@@ -77,7 +77,7 @@ class _Hashes:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.path.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self.now, stream, separators=(",", ":"))
+                stream.write(json.dumps(self.now, separators=(",", ":")))  # C encoder
             os.replace(temporary, self.path)
         except OSError:
             pass

@@ -95,7 +95,7 @@ def write_manifest(project: Path, output: Path, manifest: Manifest | None) -> No
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, separators=(",", ":"))
+            stream.write(json.dumps(data, separators=(",", ":")))  # the C encoder
         os.replace(temporary, path)
     except OSError:
         pass

@@ -90,6 +90,23 @@ MAX_SHARDS = 16
 SearchInput: TypeAlias = str
 """What Pagefind reads of one page, as a small HTML document (see `search_input`)."""
 
+Words: TypeAlias = Mapping[str, frozenset[str]]
+"""Words of a page or a shard by language (see `page_words`): what vocabulary pages need."""
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """What the index takes of one page: its search input and the words in it."""
+
+    input: SearchInput
+    words: Words
+
+
+def search_entry(path: str, html: bytes) -> SearchEntry | None:
+    """The page's `search_input` and `page_words`, or None for a page that is not indexed."""
+    page = search_input(path, html)
+    return None if page is None else SearchEntry(page, page_words(page))
+
 
 @dataclass(frozen=True)
 class SearchIndex:
@@ -432,12 +449,17 @@ def build_search_index(inputs: Sequence[tuple[str, SearchInput]]) -> SearchIndex
 
 
 def build_search_shards(
-    inputs: Sequence[tuple[str, SearchInput]], count: int, only: Collection[int] | None = None
+    inputs: Sequence[tuple[str, SearchInput]],
+    count: int,
+    only: Collection[int] | None = None,
+    words: Mapping[int, Words] | None = None,
 ) -> dict[int, dict[str, bytes]] | Problem:
     """Shards of the index of the pages (path, `search_input`): those in `only`, else all.
 
-    `inputs` are those of all the site's pages; each shard is made of the pages that
-    `shard_of` puts in it, and of the words of the others (see "Shards" below). Gives
+    Each shard is made of the pages that `shard_of` puts in it, and of the words of the
+    others (see "Shards" below): `inputs` hold every page of the shards made, and
+    `words` the words of every shard (`merge_words` of its pages' `page_words`); without
+    `words`, `inputs` must be all the site's pages and the words are taken from them. Gives
     each shard made its files, by output path (under `pagefind/<k>/`, `shard.json`
     included), or the problem of the first shard Pagefind failed on. As many
     Pagefind processes run at once as this process may use CPUs (or SITEGEN_JOBS
@@ -455,6 +477,7 @@ def build_search_shards(
         )
     pages = _pages_by_shard(inputs, count)
     services = {shard: _PagefindService(executable) for shard in wanted}
+    words_by_shard = words
     vocabularies: dict[int, Future[list[tuple[str, SearchInput]]]] = {
         shard: Future() for shard in wanted
     }
@@ -469,7 +492,12 @@ def build_search_shards(
         }
         try:
             # While Pagefind indexes the shards' own pages: their vocabulary pages, last.
-            vocabulary = _vocabulary_pages(pages, wanted)
+            if words_by_shard is None:
+                words_by_shard = {
+                    shard: merge_words(page_words(page) for _, page in pages[shard])
+                    for shard in range(count)
+                }
+            vocabulary = _vocabulary_pages(count, pages, words_by_shard, wanted)
             for shard in wanted:
                 vocabularies[shard].set_result(vocabulary[shard])
             for future in as_completed(futures):
@@ -502,21 +530,52 @@ def build_search_shards(
 
 
 def shard_keys(inputs: Sequence[tuple[str, SearchInput]], count: int) -> dict[int, str]:
-    """A digest per shard of all that its bytes depend on (but Pagefind's version).
+    """A key per shard, from all the site's pages (path, `search_input`): see `shard_key`."""
+    pages = _pages_by_shard(inputs, count)
+    words = {
+        shard: merge_words(page_words(page) for _, page in pages[shard]) for shard in range(count)
+    }
+    vocabulary = vocabulary_key(words.values())
+    return {
+        shard: shard_key([(path, _digest(page)) for path, page in pages[shard]], vocabulary)
+        for shard in range(count)
+    }
 
-    A build that keeps each shard's key makes again only the shards whose key changed:
+
+def shard_key(pages: Sequence[tuple[str, str]], vocabulary: str) -> str:
+    """A digest of all that a shard's bytes depend on (but Pagefind's version).
+
+    `pages` are the shard's, in path order, each with a digest of its search input (or
+    of what the input is made from); `vocabulary` is `vocabulary_key` of the site. A
+    build that keeps each shard's key makes again only the shards whose key changed:
     those of the pages that changed, and every shard when a word comes into or leaves
     the site (see "Shards" below).
     """
-    pages = _pages_by_shard(inputs, count)
-    vocabulary = _vocabulary_pages(pages, range(count))
-    return {
-        shard: hashlib.blake2b(
-            json.dumps(pages[shard] + vocabulary[shard], ensure_ascii=False).encode("utf-8"),
-            digest_size=16,
-        ).hexdigest()
-        for shard in range(count)
-    }
+    return _digest(json.dumps([pages, vocabulary], ensure_ascii=False))
+
+
+def vocabulary_key(shard_words: Iterable[Words]) -> str:
+    """A digest of the words of the whole site, by language, given those of each shard."""
+    site = merge_words(shard_words)
+    return _digest(json.dumps([[language, sorted(site[language])] for language in sorted(site)]))
+
+
+def page_words(page: SearchInput) -> Words:
+    """The words of a page's search input, under its language."""
+    return {_language(page): _words(page)}
+
+
+def merge_words(words: Iterable[Words]) -> Words:
+    """All the words of some pages or shards, by language."""
+    merged: dict[str, set[str]] = {}
+    for some in words:
+        for language, found in some.items():
+            merged.setdefault(language, set()).update(found)
+    return {language: frozenset(found) for language, found in merged.items()}
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _wanted(count: int, only: Collection[int] | None) -> list[int]:
@@ -571,29 +630,24 @@ def _pages_by_shard(
 
 
 def _vocabulary_pages(
-    pages: Mapping[int, Sequence[tuple[str, SearchInput]]], wanted: Iterable[int]
+    count: int,
+    pages: Mapping[int, Sequence[tuple[str, SearchInput]]],
+    words: Mapping[int, Words],
+    wanted: Iterable[int],
 ) -> dict[int, list[tuple[str, SearchInput]]]:
     """The vocabulary pages of each wanted shard (none with one shard, or in an empty one)."""
-    if len(pages) == 1:
+    if count == 1:
         return {shard: [] for shard in wanted}
-    words_by_shard: dict[int, dict[str, set[str]]] = {}  # shard -> language -> words
-    site_words: dict[str, set[str]] = {}
-    for shard, shard_pages in pages.items():
-        words_by_shard[shard] = {}
-        for _, page in shard_pages:
-            language = _language(page)
-            page_words = _words(page)
-            words_by_shard[shard].setdefault(language, set()).update(page_words)
-            site_words.setdefault(language, set()).update(page_words)
+    site_words = merge_words(words.values())
     vocabulary: dict[int, list[tuple[str, SearchInput]]] = {}
     for shard in wanted:
         vocabulary[shard] = []
         if not pages[shard]:
             continue  # an empty shard is not loaded
-        for language, words in sorted(site_words.items()):
-            missing = words - words_by_shard[shard].get(language, set())
-            if missing or language not in words_by_shard[shard]:
-                vocabulary[shard].append(_vocabulary_page(language, missing))
+        for language, site in sorted(site_words.items()):
+            own = words[shard].get(language)
+            if own is None or site - own:
+                vocabulary[shard].append(_vocabulary_page(language, site - (own or frozenset())))
     return vocabulary
 
 

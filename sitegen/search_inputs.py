@@ -1,25 +1,32 @@
-"""What each page gives the search index, kept between builds.
+"""What each page and each shard gives the search index, kept between builds.
 
-The search index is made from every page's search input (search.search_input),
-so a rebuild that reuses a page still needs that page's input. Reading it back
-from the page would mean parsing every page again; instead each input is kept
-in `.sitegen/search.sqlite`, under the digest of the page's bytes, and only
-the inputs of pages rendered anew are computed. A lost or unreadable store only
-costs time: the input is then computed from the page in the output folder.
+The search index is made from every page's search input and words
+(search.search_entry), so a rebuild that reuses a page still needs them when
+the page's shard is made again. Reading them back from the page would mean
+parsing it again; instead each page's entry is kept in `.sitegen/search.sqlite`
+under the digest of the page's bytes, and the words of each shard under the
+digest of its list of pages: a rebuild reads only the entries of the shards it
+makes again, and the words of the others in a row each. A lost or unreadable
+store only costs time: an entry is then made again from the page in the
+output folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from .search import SearchEntry, Words
+
 STORE_PATH = Path(".sitegen") / "search.sqlite"
+VERSION = 2  # SQLite's user_version: a store of another layout is emptied
 
 
 class SearchInputs:
-    """A store of search inputs by page digest; use as a context manager."""
+    """A store of search entries by page digest, and of words by shard; a context manager."""
 
     def __init__(self, project: Path) -> None:
         self._connection: sqlite3.Connection | None = None
@@ -27,9 +34,15 @@ class SearchInputs:
             path = project / STORE_PATH
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path)
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS inputs (digest TEXT PRIMARY KEY, value TEXT)"
-            )
+            if connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+                with connection:
+                    for table in ("inputs", "entries", "shards"):
+                        connection.execute(f"DROP TABLE IF EXISTS {table}")
+                    connection.execute(
+                        "CREATE TABLE entries (digest TEXT PRIMARY KEY, input TEXT, words TEXT)"
+                    )
+                    connection.execute("CREATE TABLE shards (digest TEXT PRIMARY KEY, words TEXT)")
+                    connection.execute(f"PRAGMA user_version = {VERSION}")
             self._connection = connection
 
     def __enter__(self) -> SearchInputs:
@@ -39,38 +52,78 @@ class SearchInputs:
         if self._connection is not None:
             self._connection.close()
 
-    def get(self, digests: Iterable[str]) -> dict[str, str]:
-        """The kept inputs among these digests (those not kept are left out)."""
+    def entries(self, digests: Iterable[str]) -> dict[str, SearchEntry]:
+        """The kept entries among these page digests (those not kept are left out)."""
+        found = {}
+        for digest, value, words in self._rows("entries", "input, words", digests):
+            if (decoded := _decode(words)) is not None:
+                found[digest] = SearchEntry(value, decoded)
+        return found
+
+    def words(self, digests: Iterable[str]) -> dict[str, Words]:
+        """The kept words of the pages with these digests."""
+        return self._words("entries", digests)
+
+    def shard_words(self, digests: Iterable[str]) -> dict[str, Words]:
+        """The kept words of the shards whose lists of pages have these digests."""
+        return self._words("shards", digests)
+
+    def keep(
+        self,
+        entries: Mapping[str, SearchEntry],
+        shards: Mapping[str, Words],
+        live_entries: Iterable[str],
+        live_shards: Iterable[str],
+    ) -> None:
+        """Add entries and shards' words, and forget those whose digests are not live."""
         if self._connection is None:
-            return {}
-        found: dict[str, str] = {}
+            return
+        with contextlib.suppress(sqlite3.Error), self._connection as connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                [(d, e.input, _encode(e.words)) for d, e in sorted(entries.items())],
+            )
+            connection.executemany(
+                "INSERT OR REPLACE INTO shards VALUES (?, ?)",
+                [(d, _encode(words)) for d, words in sorted(shards.items())],
+            )
+            for table, live in (("entries", live_entries), ("shards", live_shards)):
+                connection.execute("CREATE TEMP TABLE IF NOT EXISTS live (digest TEXT)")
+                connection.execute("DELETE FROM live")
+                connection.executemany("INSERT INTO live VALUES (?)", [(d,) for d in live])
+                connection.execute(
+                    f"DELETE FROM {table} WHERE digest NOT IN (SELECT digest FROM live)"
+                )
+
+    def _words(self, table: str, digests: Iterable[str]) -> dict[str, Words]:
+        found = {}
+        for digest, words in self._rows(table, "words", digests):
+            if (decoded := _decode(words)) is not None:
+                found[digest] = decoded
+        return found
+
+    def _rows(self, table: str, columns: str, digests: Iterable[str]) -> Iterator[tuple[str, ...]]:
+        if self._connection is None:
+            return
         wanted = list(digests)
-        try:
+        with contextlib.suppress(sqlite3.Error):
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT digest, value FROM inputs WHERE digest IN ({marks})"
-                for digest, value in self._connection.execute(query, chunk):
-                    if isinstance(value, str):
-                        found[digest] = value
-        except sqlite3.Error:
-            return found
-        return found
+                query = f"SELECT digest, {columns} FROM {table} WHERE digest IN ({marks})"
+                for row in self._connection.execute(query, chunk):
+                    if all(isinstance(value, str) for value in row):
+                        yield row
 
-    def keep(self, inputs: dict[str, str], live: Iterable[str]) -> None:
-        """Add `inputs` and forget every input whose digest is not in `live`."""
-        if self._connection is None:
-            return
-        with contextlib.suppress(sqlite3.Error), self._connection:
-            self._connection.executemany(
-                "INSERT OR REPLACE INTO inputs VALUES (?, ?)",
-                sorted(inputs.items()),
-            )
-            self._connection.execute("CREATE TEMP TABLE IF NOT EXISTS live (digest TEXT)")
-            self._connection.execute("DELETE FROM live")
-            self._connection.executemany(
-                "INSERT INTO live VALUES (?)", [(digest,) for digest in live]
-            )
-            self._connection.execute(
-                "DELETE FROM inputs WHERE digest NOT IN (SELECT digest FROM live)"
-            )
+
+def _encode(words: Words) -> str:
+    return json.dumps({language: " ".join(sorted(words[language])) for language in sorted(words)})
+
+
+def _decode(text: str) -> Words | None:
+    """The words `_encode` wrote, or None when the row is not what it wrote."""
+    try:
+        data = json.loads(text)
+        return {language: frozenset(found.split()) for language, found in data.items()}
+    except (ValueError, AttributeError, TypeError):
+        return None

@@ -99,14 +99,22 @@ def write_cache(project: Path, cache: StoryCache) -> None:
     """Keep this build's stories; a failure to write only costs the next build time."""
     path = project / CACHE_PATH
     stories = {
-        name: dataclasses.asdict(entry) | {"seeds": list(entry.seeds)}
+        name: {
+            "text": entry.text,
+            "seeds": list(entry.seeds),
+            "key": entry.key,
+            "story": entry.story,
+            "exact": entry.exact,
+        }
         for name, entry in sorted(cache.kept.items())
     }
+    # json.dumps, not json.dump: only the one-shot form uses the C encoder.
+    text = json.dumps({"version": VERSION, "stories": stories}, separators=(",", ":"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".stories-", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump({"version": VERSION, "stories": stories}, stream, separators=(",", ":"))
+            stream.write(text)
         os.replace(temporary, path)
     except OSError:
         pass

@@ -3,11 +3,14 @@
 The project is a small synthetic corpus (bench/corpus.py: 10 stories of 2-4
 outlets, tags, a digest) with lists paginated by 3 and its own copy of the
 default theme, so that every kind of input can change: stories, seeds,
-sources, the site's settings, templates and static files.
+sources, the site's settings, templates and static files. Its search index is
+cut into shards of at most 3 pages (4 shards), as a site of thousands of
+stories is, so that each shard is made again or kept as it would be there.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -21,9 +24,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen import search
 from sitegen.cli import main
+from sitegen.search_inputs import SearchInputs
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 3)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -241,6 +251,39 @@ def test_a_one_story_edit_renders_only_what_shows_that_story(
     assert others and all(after[p] == before[p] for p in others)
 
 
+def test_a_one_story_edit_makes_again_only_the_search_shard_of_its_page(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = project / "output"
+    shards = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert len(shards["bundles"]) == 4
+    before = inodes(output)
+    edited = stories(project)[0]
+    # Words the site has already: the vocabulary of the site does not change.
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    read: list[str] = []
+    entries = SearchInputs.entries
+
+    def noted(self: SearchInputs, digests: Any) -> Any:
+        wanted = list(digests)
+        read.extend(wanted)
+        return entries(self, wanted)
+
+    monkeypatch.setattr(SearchInputs, "entries", noted)
+    assert build(project, output) == 0
+    after = inodes(output)
+    changed = {
+        path.split("/")[1]
+        for path in after
+        if path.startswith("pagefind/") and after[path] != before.get(path)
+    }
+    page = f"stories/{edited.stem}/index.html"
+    assert changed == {str(search.shard_of(page, 4))}
+    # Only the other pages of that shard were read from the store, at most 3 - 1.
+    assert len(read) <= 2
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
 def test_a_seed_edit_renders_only_the_stories_that_use_it(project: Path) -> None:
     output = project / "output"
     before = inodes(output)
@@ -280,6 +323,8 @@ def test_an_output_file_edited_by_hand_is_rendered_again(project: Path) -> None:
 DYING_BUILD = """
 import os, signal, sys
 import sitegen.output as output
+import sitegen.search as search
+search.PAGES_PER_SHARD = 3  # as the small_shards fixture has it
 real_apply = output._apply
 
 def apply_half_then_die(out, staging, removed, moved):

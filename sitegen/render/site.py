@@ -1,9 +1,9 @@
-"""Every file of the built site, as (output path, bytes, search input) triples.
+"""Every file of the built site, as (output path, bytes, search entry) triples.
 
 With a `Reuse`, the files of a unit whose cache key is unchanged since the
 previous build come out as (path, None, None): the previous build's file is
 right. With `describe`, each HTML page rendered also comes with what
-`describe(path, html)` makes of it (the build's search input), made in the
+`describe(path, html)` makes of it (the build's search entry), made in the
 process that rendered it: story pages are described on every core.
 """
 
@@ -15,15 +15,16 @@ from .. import urls
 from ..model import Site
 from ..parallel import in_story_order, worker_count
 from ..reuse import Reuse
+from ..search import SearchEntry
 from ..theme import Theme
 from .annotations import render_annotations
 from .coverage import render_alignment, story_coverage
 from .feed import render_feed, render_robots, render_sitemap
 from .pages import PageRenderer, TemplateProblem
 
-Describe = Callable[[str, bytes], str | None]
-Files = Iterator[tuple[str, bytes | None, str | None]]
-StoryFiles = list[tuple[str, bytes, str | None]]
+Describe = Callable[[str, bytes], SearchEntry | None]
+Files = Iterator[tuple[str, bytes | None, SearchEntry | None]]
+StoryFiles = list[tuple[str, bytes, SearchEntry | None]]
 
 
 def story_renderer(
@@ -86,7 +87,7 @@ def render_files(
     jobs = worker_count(len(chosen)) if parallel else 1
     pages = [urls.file_for(urls.story(story.slug)) for story in site.stories]
 
-    def page(path: str, html: bytes | None) -> tuple[str, bytes | None, str | None]:
+    def page(path: str, html: bytes | None) -> tuple[str, bytes | None, SearchEntry | None]:
         described = describe(path, html) if describe is not None and html is not None else None
         return path, html, described
 
