@@ -346,7 +346,7 @@ def _search_into(
         for path in paths:
             if indexed[path] not in found:
                 entry = search_entry(path, staging.read(path))
-                found[indexed[path]] = fresh[indexed[path]] = entry or SearchEntry("", {})
+                found[indexed[path]] = fresh[indexed[path]] = entry or SearchEntry("", "", "")
         return found
 
     count = shard_count(len(indexed))
@@ -362,10 +362,10 @@ def _search_into(
     for shard, paths in pages.items():
         if lists[shard] not in known:
             names = [indexed[path] for path in paths]
-            words = {name: fresh[name].words for name in names if name in fresh}
+            words = {name: fresh[name].word_sets() for name in names if name in fresh}
             words.update(kept.words(name for name in names if name not in words))
             unknown = [path for path in paths if indexed[path] not in words]
-            words.update((name, entry.words) for name, entry in entries(unknown).items())
+            words.update((name, entry.word_sets()) for name, entry in entries(unknown).items())
             known[lists[shard]] = new_words[lists[shard]] = merge_words(words.values())
     words_by_shard = {shard: known[lists[shard]] for shard in pages}
     vocabulary = vocabulary_key(words_by_shard.values())

@@ -96,16 +96,24 @@ Words: TypeAlias = Mapping[str, frozenset[str]]
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """What the index takes of one page: its search input and the words in it."""
+    """What the index takes of one page: its search input, and its language and words."""
 
     input: SearchInput
-    words: Words
+    language: str
+    # Sorted and space-separated: a build holds thousands of these, and one string is
+    # a tenth of the memory of a set of words.
+    words: str
+
+    def word_sets(self) -> Words:
+        return {self.language: frozenset(self.words.split())}
 
 
 def search_entry(path: str, html: bytes) -> SearchEntry | None:
     """The page's `search_input` and `page_words`, or None for a page that is not indexed."""
     page = search_input(path, html)
-    return None if page is None else SearchEntry(page, page_words(page))
+    if page is None:
+        return None
+    return SearchEntry(page, _language(page), " ".join(sorted(_words(page))))
 
 
 @dataclass(frozen=True)

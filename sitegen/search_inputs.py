@@ -22,7 +22,7 @@ from pathlib import Path
 from .search import SearchEntry, Words
 
 STORE_PATH = Path(".sitegen") / "search.sqlite"
-VERSION = 2  # SQLite's user_version: a store of another layout is emptied
+VERSION = 3  # SQLite's user_version: a store of another layout is emptied
 
 
 class SearchInputs:
@@ -39,7 +39,8 @@ class SearchInputs:
                     for table in ("inputs", "entries", "shards"):
                         connection.execute(f"DROP TABLE IF EXISTS {table}")
                     connection.execute(
-                        "CREATE TABLE entries (digest TEXT PRIMARY KEY, input TEXT, words TEXT)"
+                        "CREATE TABLE entries"
+                        " (digest TEXT PRIMARY KEY, input TEXT, language TEXT, words TEXT)"
                     )
                     connection.execute("CREATE TABLE shards (digest TEXT PRIMARY KEY, words TEXT)")
                     connection.execute(f"PRAGMA user_version = {VERSION}")
@@ -54,19 +55,27 @@ class SearchInputs:
 
     def entries(self, digests: Iterable[str]) -> dict[str, SearchEntry]:
         """The kept entries among these page digests (those not kept are left out)."""
-        found = {}
-        for digest, value, words in self._rows("entries", "input, words", digests):
-            if (decoded := _decode(words)) is not None:
-                found[digest] = SearchEntry(value, decoded)
-        return found
+        return {
+            digest: SearchEntry(value, language, words)
+            for digest, value, language, words in self._rows(
+                "entries", "input, language, words", digests
+            )
+        }
 
     def words(self, digests: Iterable[str]) -> dict[str, Words]:
         """The kept words of the pages with these digests."""
-        return self._words("entries", digests)
+        return {
+            digest: {language: frozenset(words.split())}
+            for digest, language, words in self._rows("entries", "language, words", digests)
+        }
 
     def shard_words(self, digests: Iterable[str]) -> dict[str, Words]:
         """The kept words of the shards whose lists of pages have these digests."""
-        return self._words("shards", digests)
+        found = {}
+        for digest, words in self._rows("shards", "words", digests):
+            if (decoded := _decode(words)) is not None:
+                found[digest] = decoded
+        return found
 
     def keep(
         self,
@@ -80,8 +89,8 @@ class SearchInputs:
             return
         with contextlib.suppress(sqlite3.Error), self._connection as connection:
             connection.executemany(
-                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                [(d, e.input, _encode(e.words)) for d, e in sorted(entries.items())],
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                [(d, e.input, e.language, e.words) for d, e in sorted(entries.items())],
             )
             connection.executemany(
                 "INSERT OR REPLACE INTO shards VALUES (?, ?)",
@@ -94,13 +103,6 @@ class SearchInputs:
                 connection.execute(
                     f"DELETE FROM {table} WHERE digest NOT IN (SELECT digest FROM live)"
                 )
-
-    def _words(self, table: str, digests: Iterable[str]) -> dict[str, Words]:
-        found = {}
-        for digest, words in self._rows(table, "words", digests):
-            if (decoded := _decode(words)) is not None:
-                found[digest] = decoded
-        return found
 
     def _rows(self, table: str, columns: str, digests: Iterable[str]) -> Iterator[tuple[str, ...]]:
         if self._connection is None:
