@@ -83,34 +83,42 @@ class _Hashes:
             pass
 
 
-def _files(folder: Path) -> list[str]:
-    """Every file under `folder`, relative, sorted (links to files followed, to folders not)."""
+def _files(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """Every file under `folder` (relative path, entry), sorted; links to files followed,
+    to folders not. One scan of each folder: a file costs a stat at most, not three."""
     found = []
-    for directory, folders, files in os.walk(folder):
-        folders[:] = [name for name in folders if name != "__pycache__"]
-        relative = os.path.relpath(directory, folder)
-        for name in files:
-            path = os.path.join(directory, name)
-            if os.path.isfile(path):
-                found.append(name if relative == "." else f"{relative}/{name}")
-    return sorted(found)
+    pending = [("", str(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:
+            continue  # a folder that went away, or may not be read: as os.walk does
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+            elif entry.is_file():
+                found.append((prefix + entry.name, entry))
+    found.sort(key=lambda item: item[0])
+    return found
 
 
 def _add_folder(
     digest: hashlib._Hash, label: str, folder: Path, hashes: _Hashes | None = None
 ) -> None:
     real = folder.resolve()
-    for relative in _files(folder):
-        path = os.path.join(folder, relative)
-        # A link that leads out is not read, but noted (os.walk does not enter linked folders).
-        inside = not os.path.islink(path) or Path(path).resolve().is_relative_to(real)
+    for relative, entry in _files(folder):
+        # A link that leads out is not read, but noted (linked folders are not entered).
+        inside = not entry.is_symlink() or Path(entry.path).resolve().is_relative_to(real)
         if not inside:
             digest.update(f"{label}/{relative}\0outside\0".encode())
         elif hashes is not None:
-            file_digest = hashes.digest(path, os.stat(path))
+            file_digest = hashes.digest(entry.path, entry.stat())
             digest.update(f"{label}/{relative}\0{file_digest}\0".encode())
         else:
-            data = Path(path).read_bytes()
+            data = Path(entry.path).read_bytes()
             digest.update(f"{label}/{relative}\0{len(data)}\0".encode())
             digest.update(data)
 

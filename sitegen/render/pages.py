@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import traceback
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,12 @@ def text_direction(language: str) -> str:
     if scripts:
         return "rtl" if scripts[0] in RIGHT_TO_LEFT_SCRIPTS else "ltr"
     return "rtl" if subtags[0] in RIGHT_TO_LEFT_LANGUAGES else "ltr"
+
+
+def count_by_kind(highlights: Sequence[Highlight]) -> dict[str, int]:
+    """How many of the highlights are of each kind: one pass, where a template would
+    filter the list once per kind (every story card does, on every list it is on)."""
+    return dict(Counter(highlight.kind for highlight in highlights))
 
 
 def format_date(value: datetime.date) -> str:
@@ -187,6 +194,7 @@ class PageRenderer:
         self.environment.filters["date"] = format_date
         self.environment.filters["markdown"] = render_markdown
         self.environment.filters["markdown_inline"] = render_inline
+        self.environment.filters["count_by_kind"] = count_by_kind
         self.badges = {source_id: self._badge(source) for source_id, source in site.sources.items()}
         self.stories_by_slug = {story.slug: story for story in site.stories}
 
