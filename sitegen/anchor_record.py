@@ -13,11 +13,12 @@ next build that finds the quotes exactly).
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from .state import write_state
 
 RECORD_PATH = Path(".sitegen") / "anchors.json"
 VERSION = 1
@@ -58,13 +59,7 @@ def write_record(project: Path, record: Mapping[str, list[str]]) -> None:
     """Write the record atomically; a failure to write it never fails a build."""
     path = project / RECORD_PATH
     text = json.dumps({"version": VERSION, "seeds": record}, ensure_ascii=False, indent=1) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError, UnicodeDecodeError):
         if path.is_file() and path.read_text(encoding="utf-8") == text:
-            return
-        handle, temporary = tempfile.mkstemp(prefix=".anchors-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+            return  # unchanged: not written again
+    write_state(path, text)

@@ -20,7 +20,6 @@ import importlib.metadata
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 from . import __version__
 from .anchor_record import RECORD_PATH
 from .output import MARKER
+from .state import write_state
 from .theme import PACKAGED_THEMES, REPOSITORY_THEMES
 
 BUILDS_PATH = Path(".sitegen") / "builds.json"
@@ -73,14 +73,7 @@ class _Hashes:
     def save(self) -> None:
         if self.now == self.kept:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".hashes-", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(json.dumps(self.now, separators=(",", ":")))  # C encoder
-            os.replace(temporary, self.path)
-        except OSError:
-            pass
+        write_state(self.path, json.dumps(self.now, separators=(",", ":")))
 
 
 def _files(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
@@ -235,13 +228,5 @@ def remember(project: Path, output: Path, inputs: str | None) -> None:
             "record": record_digest(project),
             "output": written,
         }
-    path = project / BUILDS_PATH
     text = json.dumps({"version": VERSION, "outputs": builds}, indent=1, sort_keys=True) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".builds-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    write_state(project / BUILDS_PATH, text)

@@ -13,12 +13,14 @@ edited or replaced by hand is rendered again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .state import write_state
 
 OUTPUTS_FOLDER = Path(".sitegen") / "outputs"
 VERSION = 1
@@ -76,29 +78,23 @@ def write_manifest(project: Path, output: Path, manifest: Manifest | None) -> No
     A failure to write it never fails a build: the next build then renders everything.
     """
     path = manifest_path(project, output)
-    try:
-        if manifest is None:
+    if manifest is None:
+        with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
-            return
-        data = {
-            "version": VERSION,
-            "output": str(output.resolve()),
-            "folder_inode": manifest.folder_inode,
-            "files": {
-                name: [r.digest, r.size, r.mtime_ns, r.inode]
-                for name, r in sorted(manifest.files.items())
-            },
-            "keys": dict(sorted(manifest.keys.items())),
-            "units": {unit: list(paths) for unit, paths in sorted(manifest.units.items())},
-            "search": dict(sorted(manifest.search.items())),
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(data, separators=(",", ":")))  # the C encoder
-        os.replace(temporary, path)
-    except OSError:
-        pass
+        return
+    data = {
+        "version": VERSION,
+        "output": str(output.resolve()),
+        "folder_inode": manifest.folder_inode,
+        "files": {
+            name: [r.digest, r.size, r.mtime_ns, r.inode]
+            for name, r in sorted(manifest.files.items())
+        },
+        "keys": dict(sorted(manifest.keys.items())),
+        "units": {unit: list(paths) for unit, paths in sorted(manifest.units.items())},
+        "search": dict(sorted(manifest.search.items())),
+    }
+    write_state(path, json.dumps(data, separators=(",", ":")))  # json.dumps: the C encoder
 
 
 class Previous:

@@ -20,8 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from .cache_keys import digest
 from .errors import Location
 from .model import Article, Comparison, Highlight, Passage, Span, Story, Tag, Unrelated
 from .seeds import Seed
+from .state import write_state
 
 CACHE_PATH = Path(".sitegen") / "stories.json"
 VERSION = 1
@@ -97,7 +96,6 @@ def read_cache(project: Path) -> StoryCache:
 
 def write_cache(project: Path, cache: StoryCache) -> None:
     """Keep this build's stories; a failure to write only costs the next build time."""
-    path = project / CACHE_PATH
     stories = {
         name: {
             "text": entry.text,
@@ -110,14 +108,7 @@ def write_cache(project: Path, cache: StoryCache) -> None:
     }
     # json.dumps, not json.dump: only the one-shot form uses the C encoder.
     text = json.dumps({"version": VERSION, "stories": stories}, separators=(",", ":"))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".stories-", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    write_state(project / CACHE_PATH, text)
 
 
 def encode(value: Any) -> Any:
