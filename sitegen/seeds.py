@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -50,9 +51,18 @@ class Seed:
     text: str = field(repr=False)
     body_start: int
     header: dict[str, str]
-    paragraphs: tuple[Paragraph, ...] = field(repr=False)
-    line_starts: tuple[int, ...] = field(repr=False)
+    labels: tuple[str, ...] = field(repr=False)  # the paragraph labels (schema.DEFAULT_LABELS)
     digest: str = ""  # of the file's bytes (BLAKE2b): the text and its paragraphs in one
+
+    # Split on first use: a rebuild takes most stories from the story cache, and
+    # splitting every seed of the site would cost it 1 s at 15,000 seeds.
+    @functools.cached_property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return split_paragraphs(self.text, self.body_start, self.labels)
+
+    @functools.cached_property
+    def line_starts(self) -> tuple[int, ...]:
+        return (0, *(match.end() for match in re.finditer("\n", self.text)))
 
     @property
     def body(self) -> str:
@@ -149,13 +159,11 @@ def parse_seed(name: str, data: bytes, labels: Iterable[str]) -> Seed:
     """Read a seed file's bytes. Raises SeedDecodeError for bytes that are not UTF-8."""
     text = decode(data)
     header, body_start = read_header(text)
-    line_starts = (0, *(match.end() for match in re.finditer("\n", text)))
     return Seed(
         name=name,
         text=text,
         body_start=body_start,
         header=header,
-        paragraphs=split_paragraphs(text, body_start, labels),
-        line_starts=line_starts,
+        labels=tuple(labels),
         digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
     )

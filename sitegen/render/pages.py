@@ -197,6 +197,14 @@ class PageRenderer:
         self.environment.filters["count_by_kind"] = count_by_kind
         self.badges = {source_id: self._badge(source) for source_id, source in site.sources.items()}
         self.stories_by_slug = {story.slug: story for story in site.stories}
+        # Each source's stories, newest first: every source page and the sources page
+        # list them, so they are found in one pass over the site, not one per source.
+        self._stories_by_source: dict[str, list[Story]] = {}
+        for story in site.stories:
+            named = {article.source for article in story.articles}
+            named.update(cited for article in story.articles for cited in article.cites)
+            for source_id in sorted(named):
+                self._stories_by_source.setdefault(source_id, []).append(story)
 
     def _badge(self, source: Source) -> Badge:
         color = source.color or derived_color(source.id)
@@ -404,11 +412,7 @@ class PageRenderer:
             )
 
     def stories_from(self, source_id: str) -> list[Story]:
-        return [
-            story
-            for story in self.site.stories
-            if any(source_id in (a.source, *a.cites) for a in story.articles)
-        ]
+        return list(self._stories_by_source.get(source_id, ()))
 
     def tags(self) -> list[tuple[str, str, list[Story]]]:
         by_slug: dict[str, tuple[str, list[Story]]] = {}
