@@ -117,6 +117,7 @@ class _Prepared:
     seeds: frozenset[str]
     site: Site
     theme: Theme
+    stories: StoryCache | None  # the story cache, to keep once the build is done
 
 
 def _prepare(
@@ -124,31 +125,39 @@ def _prepare(
     base_url: str | None,
     report: BuildReport,
     problems: Problems,
-    cache: StoryCache | None = None,
+    cached: bool = False,
 ) -> _Prepared | None:
     """Load, validate and find the theme: what rendering needs, or None after an error.
 
-    With `cache`, stories whose inputs are unchanged are not parsed nor validated again.
+    With `cached`, stories whose inputs are unchanged since the last build are taken
+    from the story cache (story_cache), not parsed nor validated again.
     """
     from .load import collector_paused, load_project
+    from .story_cache import read_cache
     from .theme import resolve_theme
 
-    with _stage(report, "load"):
-        raw = load_project(project, problems, cache.known_text if cache is not None else None)
-    with _stage(report, "validate"), collector_paused():
-        # The collector paused here too: it would walk every story made so far, again
-        # and again (9 collections at 5,000 stories, 2 s of 8).
-        context = _validation_context(project) if cache is not None else ""
-        site = _validate(raw, problems, base_url, cache, context)
-        if cache is not None:
-            report.counts["stories reused"] = cache.reused
+    # The collector is paused from the first read to the validated site, and what is
+    # alive then is frozen (collector_paused): else every collection, in this process
+    # and in each render worker, walks every story again (2 s of 8 to validate 5,000
+    # stories; and, later, 1 s of a one-story rebuild's 9 to read and write the manifest).
+    with collector_paused():
+        with _stage(report, "load"):
+            cache = read_cache(project) if cached else None
+            raw = load_project(project, problems, stories_unparsed=True)
+        with _stage(report, "validate"):
+            context = _validation_context(project) if cache is not None else ""
+            site = _validate(raw, problems, base_url, cache, context)
+            if cache is not None:
+                report.counts["stories reused"] = cache.reused
+        anchor_record, seeds = raw.anchor_record, frozenset(raw.seeds)
+        del raw  # its YAML node trees: hundreds of MB at 5,000 stories, freed now
     if site is None:
         return None
     with _stage(report, "theme"):
         theme = resolve_theme(project, site.config.theme, problems)
     if theme is None:
         return None
-    return _Prepared(raw.anchor_record, frozenset(raw.seeds), site, theme)
+    return _Prepared(anchor_record, seeds, site, theme, cache)
 
 
 def _finish(report: BuildReport, problems: Problems, prepared: _Prepared | None) -> None:
@@ -220,17 +229,19 @@ def build(
     from .cache_keys import Keys
     from .reuse import Reuse
     from .search_inputs import SearchInputs
-    from .story_cache import read_cache, write_cache
+    from .story_cache import write_cache
 
     problems = Problems()
-    stories = read_cache(project)
-    prepared = _prepare(project, base_url, report, problems, stories)
+    prepared = _prepare(project, base_url, report, problems, cached=True)
     if prepared is None:
         _finish(report, problems, prepared)
         return report
     manifest = read_manifest(project, output)
     previous = Previous(output.resolve(), manifest) if manifest is not None else None
-    keys = Keys(fingerprint.environment_digest(), prepared.site, prepared.theme)
+    stories = prepared.stories
+    assert stories is not None, "a build reads the story cache"
+    validated = {path: entry.key for path, entry in stories.kept.items()}
+    keys = Keys(fingerprint.environment_digest(), prepared.site, prepared.theme, validated)
     reuse = Reuse(keys, previous)
     with (
         contextlib.nullcontext(hold) if hold is not None else InterruptHold() as held,
@@ -238,7 +249,7 @@ def build(
         SearchInputs(project) as kept,
     ):
         with _stage(report, "render"):
-            pages = _render_into(staging, prepared, reuse, problems, report)
+            pages = _render_into(staging, prepared, reuse, kept, problems, report)
         if not problems.has_errors:
             with _stage(report, "search"):
                 _search_into(staging, reuse, pages, kept, problems)
@@ -266,16 +277,18 @@ def _render_into(
     staging: Staging,
     prepared: _Prepared,
     reuse: Reuse,
+    kept: SearchInputs,
     problems: Problems,
     report: BuildReport,
 ) -> dict[str, SearchEntry | None]:
-    """Render what changed into `staging`; returns the search entry of each page rendered
-    anew (None: the page is not indexed)."""
+    """Render what changed into `staging`, and add the search entry of each page rendered
+    anew to `kept`; returns each of those entries without its input, which only the
+    store holds (None: the page is not indexed)."""
     from .render.pages import TemplateProblem
     from .render.site import render_files
     from .search import search_entry
 
-    inputs: dict[str, SearchEntry | None] = {}
+    rendered: dict[str, SearchEntry | None] = {}
     reused = 0
     try:
         site, theme = prepared.site, prepared.theme
@@ -284,12 +297,24 @@ def _render_into(
             if path.endswith(".html"):
                 if data is None:
                     reused += 1
+                elif described is None:
+                    rendered[path] = None
                 else:
-                    inputs[path] = described
+                    # The input goes to the store now, and is read back when its shard
+                    # is indexed: the whole site's would not fit the memory budget.
+                    kept.add(_entry_name(path, staging.records[path].digest), described)
+                    rendered[path] = dataclasses.replace(described, input="")
     except TemplateProblem as error:
         problems.extend([error.problem])
-    report.counts.update(pages=len(inputs) + reused, rendered=len(inputs), reused=reused)
-    return inputs
+    report.counts.update(pages=len(rendered) + reused, rendered=len(rendered), reused=reused)
+    return rendered
+
+
+def _entry_name(path: str, page_digest: str) -> str:
+    """The name of a page's search entry in the store: its path and bytes."""
+    from .cache_keys import digest
+
+    return digest([path, page_digest])
 
 
 def _search_into(
@@ -301,17 +326,19 @@ def _search_into(
 ) -> None:
     """The search index of the pages in `staging`, made again only where pages changed.
 
-    The entries of pages rendered anew are in `rendered`; those of reused pages come
-    from the store `kept` (by page and digest), or from the page itself when not
-    kept. When no page changed, the whole index is the previous build's; otherwise
-    only the shards (search.build_search_shards) whose key changed are made, and only
-    their pages' entries are read. A shard's key needs the words of the whole site:
-    each shard's are kept by its list of pages, and made again when that changes.
+    The entries of pages rendered anew were added to the store `kept`, and their words
+    are in `rendered` too; those of reused pages come from the store too (by page and
+    digest), or from the page itself when not kept. When no page changed, the whole
+    index is the previous build's; otherwise only the shards (search.index_shards)
+    whose key changed are made, and only their pages' entries are read, a shard at a
+    time. A shard's key needs the words of the whole site: each shard's are kept by
+    its list of pages, and made again when that changes.
     """
     from .cache_keys import digest
     from .search import (
         SearchEntry,
-        build_search_shards,
+        SearchInput,
+        index_shards,
         merge_words,
         search_entry,
         shard_count,
@@ -329,7 +356,7 @@ def _search_into(
                 continue
         elif path not in previous:
             continue  # not a page, or a reused page that is not indexed
-        indexed[path] = digest([path, record.digest])
+        indexed[path] = _entry_name(path, record.digest)
     reuse.made_now.search = indexed
     key = digest([reuse.keys.site_key, *(f"{p}\0{i}" for p, i in indexed.items())])
     files = reuse.reused("search", key)
@@ -340,13 +367,13 @@ def _search_into(
     fresh = {indexed[path]: entry for path, entry in rendered.items() if entry is not None}
 
     def entries(paths: list[str]) -> dict[str, SearchEntry]:
-        """The entries of these pages: rendered now, kept, or read back from the page."""
-        found = {indexed[path]: fresh[indexed[path]] for path in paths if indexed[path] in fresh}
-        found.update(kept.entries(indexed[path] for path in paths if indexed[path] not in found))
+        """The entries of these pages: kept, or read back from the page (and kept)."""
+        found = kept.entries(indexed[path] for path in paths)
         for path in paths:
             if indexed[path] not in found:
-                entry = search_entry(path, staging.read(path))
-                found[indexed[path]] = fresh[indexed[path]] = entry or SearchEntry("", "", "")
+                entry = search_entry(path, staging.read(path)) or SearchEntry("", "", "")
+                kept.add(indexed[path], entry)
+                found[indexed[path]] = entry
         return found
 
     count = shard_count(len(indexed))
@@ -382,10 +409,13 @@ def _search_into(
             for path in reused:
                 staging.add(path, None)
             made += reused
-    remade = [path for shard in stale for path in pages[shard]]
-    found = entries(remade)
-    inputs = [(path, found[indexed[path]].input) for path in remade]
-    shards = build_search_shards(inputs, count, stale, words_by_shard)
+
+    def read(shard: int) -> list[tuple[str, SearchInput]]:
+        found = entries(pages[shard])
+        return [(path, found[indexed[path]].input) for path in pages[shard]]
+
+    sizes = {shard: len(paths) for shard, paths in pages.items()}
+    shards = index_shards(sizes, read, words_by_shard, stale)
     if isinstance(shards, Problem):
         problems.extend([shards])
         return
@@ -397,4 +427,4 @@ def _search_into(
     path, data = shards_file(count)
     staging.add(path, data)
     reuse.made("search", (path, *sorted(made)))
-    kept.keep(fresh, new_words, indexed.values(), lists.values())
+    kept.keep(new_words, indexed.values(), lists.values())

@@ -8,7 +8,7 @@ that leads out of seeds/ is noted, never followed), and the names of the themes.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +18,7 @@ import yaml
 from .anchor_record import read_record
 from .errors import Location, Problems
 from .theme import theme_folder
+from .walk import files_under
 from .yaml_source import parse_yaml
 
 
@@ -26,10 +27,7 @@ class YamlFile:
     path: str  # relative to the project, with '/'
     root: yaml.Node | None  # None when the file is empty, could not be read, or is unparsed
     readable: bool = True  # False when reading it already reported a problem
-    text: str | None = None  # kept with load_project's `known`: root is None when unparsed
-
-
-Known = Callable[[str, str], bool]  # (path, text) -> whether the file need not be parsed
+    text: str | None = None  # kept when unparsed (load_project's `stories_unparsed`)
 
 
 @dataclass(frozen=True)
@@ -70,21 +68,19 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
         return None
 
 
-def read_yaml(root: Path, path: Path, problems: Problems, known: Known | None = None) -> YamlFile:
-    """A YAML file as a node tree; one whose text `known` holds is left unparsed (text kept)."""
+def read_yaml(root: Path, path: Path, problems: Problems, unparsed: bool = False) -> YamlFile:
+    """A YAML file as a node tree, or `unparsed`: its text, for validation to parse."""
     relative = path.relative_to(root).as_posix()
     before = len(problems)
     text = read_text(root, path, problems)
-    if text is not None and known is not None and known(relative, text):
+    if text is not None and unparsed:
         return YamlFile(relative, None, text=text)
     node = parse_yaml(relative, text, problems) if text is not None else None
-    # With a cache (`known`), the text is kept for it, parsed or not.
-    kept = text if known is not None else None
-    return YamlFile(relative, node, readable=len(problems) == before, text=kept)
+    return YamlFile(relative, node, readable=len(problems) == before)
 
 
 def read_folder(
-    root: Path, folder: str, problems: Problems, known: Known | None = None
+    root: Path, folder: str, problems: Problems, unparsed: bool = False
 ) -> tuple[YamlFile, ...]:
     """Every `*.yaml` file of a content folder, in name order (not the file system's)."""
     directory = root / "content" / folder
@@ -99,7 +95,7 @@ def read_folder(
                 f"rename it to {path.stem}.yaml",
             )
         elif path.suffix == ".yaml":
-            files.append(read_yaml(root, path, problems, known))
+            files.append(read_yaml(root, path, problems, unparsed))
     return tuple(files)
 
 
@@ -110,14 +106,13 @@ def read_seeds(root: Path) -> tuple[dict[str, bytes], frozenset[str]]:
     real_root = seeds_root.resolve()
     seeds: dict[str, bytes] = {}
     outside: set[str] = set()
-    for path in sorted(seeds_root.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.relative_to(seeds_root).as_posix()
-        if not path.resolve().is_relative_to(real_root):
+    for name, entry in files_under(seeds_root):
+        # Only a link can lead out: linked folders are not entered.
+        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_root):
             outside.add(name)
             continue
-        seeds[name] = path.read_bytes()
+        with open(entry.path, "rb") as stream:
+            seeds[name] = stream.read()
     return seeds, frozenset(outside)
 
 
@@ -167,17 +162,19 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_project(root: Path, problems: Problems, known: Known | None = None) -> RawProject:
+def load_project(root: Path, problems: Problems, stories_unparsed: bool = False) -> RawProject:
     """Read every content file and seed of the project at `root`.
 
-    A story file whose text `known(path, text)` accepts (one a cache holds validated)
-    is not parsed: its YamlFile keeps the text, for validation to parse if it must.
+    With `stories_unparsed`, story files are read but not parsed: each YamlFile keeps
+    the text, and validation parses a story when it must (not when the story cache
+    holds it), dropping its node tree once read. The trees of 5,000 stories at once
+    took 370 MB.
     """
     with collector_paused():
-        return _read_project(root, problems, known)
+        return _read_project(root, problems, stories_unparsed)
 
 
-def _read_project(root: Path, problems: Problems, known: Known | None) -> RawProject:
+def _read_project(root: Path, problems: Problems, stories_unparsed: bool) -> RawProject:
     content = root / "content"
     if not content.is_dir():
         problems.error(
@@ -202,7 +199,7 @@ def _read_project(root: Path, problems: Problems, known: Known | None) -> RawPro
         root=root,
         site=site,
         sources=sources,
-        stories=read_folder(root, "stories", problems, known),
+        stories=read_folder(root, "stories", problems, stories_unparsed),
         digests=read_folder(root, "digests", problems),
         seeds=seeds,
         seeds_outside=seeds_outside,

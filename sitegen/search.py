@@ -52,7 +52,7 @@ import signal
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -467,12 +467,37 @@ def build_search_shards(
     Each shard is made of the pages that `shard_of` puts in it, and of the words of the
     others (see "Shards" below): `inputs` hold every page of the shards made, and
     `words` the words of every shard (`merge_words` of its pages' `page_words`); without
-    `words`, `inputs` must be all the site's pages and the words are taken from them. Gives
-    each shard made its files, by output path (under `pagefind/<k>/`, `shard.json`
-    included), or the problem of the first shard Pagefind failed on. As many
-    Pagefind processes run at once as this process may use CPUs (or SITEGEN_JOBS
-    says). A shard's bytes are the same as long as its `shard_keys` key is.
+    `words`, `inputs` must be all the site's pages and the words are taken from them.
+    `index_shards` says what comes back. A shard's bytes are the same as long as its
+    `shard_keys` key is.
     """
+    pages = _pages_by_shard(inputs, count)
+    if words is None:
+        words = {
+            shard: merge_words(page_words(page) for _, page in pages[shard])
+            for shard in range(count)
+        }
+    sizes = {shard: len(shard_pages) for shard, shard_pages in pages.items()}
+    return index_shards(sizes, pages.__getitem__, words, only)
+
+
+def index_shards(
+    sizes: Mapping[int, int],
+    read: Callable[[int], Sequence[tuple[str, SearchInput]]],
+    words: Mapping[int, Words],
+    only: Collection[int] | None = None,
+) -> dict[int, dict[str, bytes]] | Problem:
+    """Shards of the index of a site of `len(sizes)` shards: those in `only`, else all.
+
+    `sizes` gives the number of pages of each shard, `words` its words, and `read(k)`
+    the pages of shard k to index (path, `search_input`), in path order: called for
+    each shard made, when its turn comes, so that only the shards being made are in
+    memory (from a thread of this process: `read` must allow it). Gives each shard
+    made its files, by output path (under `pagefind/<k>/`, `shard.json` included),
+    or the problem of the first shard Pagefind failed on. As many Pagefind processes
+    run at once as this process may use CPUs (or SITEGEN_JOBS says).
+    """
+    count = len(sizes)
     wanted = _wanted(count, only)
     if not wanted:
         return {}
@@ -483,29 +508,23 @@ def build_search_shards(
             "the search index needs Pagefind, which is not installed",
             "install it with: python3 -m pip install 'pagefind[bin]'",
         )
-    pages = _pages_by_shard(inputs, count)
     services = {shard: _PagefindService(executable) for shard in wanted}
-    words_by_shard = words
     vocabularies: dict[int, Future[list[tuple[str, SearchInput]]]] = {
         shard: Future() for shard in wanted
     }
     # The biggest shards first, so that a small one does not hold up the last core.
-    order = sorted(wanted, key=lambda shard: (-len(pages[shard]), shard))
+    order = sorted(wanted, key=lambda shard: (-sizes[shard], shard))
     results: dict[int, dict[str, bytes] | str] = {}
     failed: int | None = None
+
+    def index(shard: int) -> dict[str, bytes] | str:
+        return services[shard].index(read(shard), vocabularies[shard])
+
     with ThreadPoolExecutor(min(_process_count(), len(wanted))) as pool:
-        futures = {
-            pool.submit(services[shard].index, pages[shard], vocabularies[shard]): shard
-            for shard in order
-        }
+        futures = {pool.submit(index, shard): shard for shard in order}
         try:
             # While Pagefind indexes the shards' own pages: their vocabulary pages, last.
-            if words_by_shard is None:
-                words_by_shard = {
-                    shard: merge_words(page_words(page) for _, page in pages[shard])
-                    for shard in range(count)
-                }
-            vocabulary = _vocabulary_pages(count, pages, words_by_shard, wanted)
+            vocabulary = _vocabulary_pages(count, sizes, words, wanted)
             for shard in wanted:
                 vocabularies[shard].set_result(vocabulary[shard])
             for future in as_completed(futures):
@@ -532,7 +551,7 @@ def build_search_shards(
         kept = {
             name: data for name, data in files.items() if name.split("/")[-1] not in UNUSED_FILES
         }
-        kept[SHARD_FILE] = _shard_file(pages[shard], vocabulary[shard], kept)
+        kept[SHARD_FILE] = _shard_file(sizes[shard], vocabulary[shard], kept)
         shards[shard] = {f"{shard_folder(shard)}{name}": kept[name] for name in sorted(kept)}
     return shards
 
@@ -639,7 +658,7 @@ def _pages_by_shard(
 
 def _vocabulary_pages(
     count: int,
-    pages: Mapping[int, Sequence[tuple[str, SearchInput]]],
+    sizes: Mapping[int, int],
     words: Mapping[int, Words],
     wanted: Iterable[int],
 ) -> dict[int, list[tuple[str, SearchInput]]]:
@@ -650,7 +669,7 @@ def _vocabulary_pages(
     vocabulary: dict[int, list[tuple[str, SearchInput]]] = {}
     for shard in wanted:
         vocabulary[shard] = []
-        if not pages[shard]:
+        if not sizes[shard]:
             continue  # an empty shard is not loaded
         for language, site in sorted(site_words.items()):
             own = words[shard].get(language)
@@ -732,7 +751,7 @@ def _vocabulary_page(language: str, words: Collection[str]) -> tuple[str, Search
 
 
 def _shard_file(
-    pages: Sequence[tuple[str, SearchInput]],
+    pages: int,
     vocabulary: Sequence[tuple[str, SearchInput]],
     files: Mapping[str, bytes],
 ) -> bytes:
@@ -744,7 +763,7 @@ def _shard_file(
             fragment = gzip.decompress(data)
             if any(url in fragment for url in urls):
                 hidden.append(name.removeprefix("fragment/").removesuffix(".pf_fragment"))
-    shard = {"pages": len(pages), "hidden": sorted(hidden)}
+    shard = {"pages": pages, "hidden": sorted(hidden)}
     return (json.dumps(shard) + "\n").encode("utf-8")
 
 

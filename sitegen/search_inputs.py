@@ -6,9 +6,11 @@ the page's shard is made again. Reading them back from the page would mean
 parsing it again; instead each page's entry is kept in `.sitegen/search.sqlite`
 under the digest of the page's bytes, and the words of each shard under the
 digest of its list of pages: a rebuild reads only the entries of the shards it
-makes again, and the words of the others in a row each. A lost or unreadable
-store only costs time: an entry is then made again from the page in the
-output folder.
+makes again, and the words of the others in a row each. A build adds each page's
+entry as the page is rendered, and reads them back a shard at a time as the
+shard is indexed, so that no process holds the search inputs of the whole site
+(400 MB at 5,000 stories). A lost or unreadable store only costs time: an entry
+is then made again from the page in the output folder.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -30,10 +33,12 @@ class SearchInputs:
 
     def __init__(self, project: Path) -> None:
         self._connection: sqlite3.Connection | None = None
+        # Shards are indexed from threads, each reading its pages: one at a time.
+        self._lock = threading.Lock()
         with contextlib.suppress(sqlite3.Error, OSError):
             path = project / STORE_PATH
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path)
+            connection = sqlite3.connect(path, check_same_thread=False)
             if connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
                 with connection:
                     for table in ("inputs", "entries", "shards"):
@@ -77,21 +82,26 @@ class SearchInputs:
                 found[digest] = decoded
         return found
 
+    def add(self, digest: str, entry: SearchEntry) -> None:
+        """Add a page's entry, to keep once the build is done (`keep`); readable at once."""
+        if self._connection is None:
+            return
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._connection.execute(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                (digest, entry.input, entry.language, entry.words),
+            )
+
     def keep(
         self,
-        entries: Mapping[str, SearchEntry],
         shards: Mapping[str, Words],
         live_entries: Iterable[str],
         live_shards: Iterable[str],
     ) -> None:
-        """Add entries and shards' words, and forget those whose digests are not live."""
+        """Keep the entries added and these shards' words; forget those not live."""
         if self._connection is None:
             return
-        with contextlib.suppress(sqlite3.Error), self._connection as connection:
-            connection.executemany(
-                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
-                [(d, e.input, e.language, e.words) for d, e in sorted(entries.items())],
-            )
+        with self._lock, contextlib.suppress(sqlite3.Error), self._connection as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO shards VALUES (?, ?)",
                 [(d, _encode(words)) for d, words in sorted(shards.items())],
@@ -108,14 +118,14 @@ class SearchInputs:
         if self._connection is None:
             return
         wanted = list(digests)
-        with contextlib.suppress(sqlite3.Error):
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT digest, {columns} FROM {table} WHERE digest IN ({marks})"
-                for row in self._connection.execute(query, chunk):
-                    if all(isinstance(value, str) for value in row):
-                        yield row
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT digest, {columns} FROM {table} WHERE digest IN ({marks})"
+            rows = []
+            with self._lock, contextlib.suppress(sqlite3.Error):
+                rows = self._connection.execute(query, chunk).fetchall()
+            yield from (row for row in rows if all(isinstance(value, str) for value in row))
 
 
 def _encode(words: Words) -> str:

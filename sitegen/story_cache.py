@@ -4,10 +4,10 @@ read and anchored again.
 A story's validation depends on its file, on the seeds it names (their bytes),
 on content/site.yaml (labels) and content/sources.yaml, and on sitegen itself
 (and on the anchor record only for quotes not found word for word, which make
-a problem: such a story is not kept). The key of a story
-is a digest of all of these; the seeds it names come from the entry kept for
-the same file text. Only a story read without any problem is kept, so every
-warning is reported again on every build.
+a problem: such a story is not kept). The key of a story is a digest of all of
+these; the seeds it names come from the entry kept for the same file (its text
+is in the key). Only a story read without any problem is kept, so every warning
+is reported again on every build.
 
 The cache is `.sitegen/stories.json`: plain values, each story written field by
 field (`encode`) and rebuilt from a fixed list of types (`decode`), never
@@ -32,7 +32,7 @@ from .seeds import Seed
 from .state import write_state
 
 CACHE_PATH = Path(".sitegen") / "stories.json"
-VERSION = 1
+VERSION = 2
 TYPES: dict[str, type] = {
     kind.__name__: kind
     for kind in (Story, Article, Highlight, Comparison, Passage, Unrelated, Tag, Span, Location)
@@ -44,7 +44,6 @@ _FIELDS = {kind: tuple(f.name for f in dataclasses.fields(kind)) for kind in TYP
 
 @dataclass(frozen=True)
 class Entry:
-    text: str  # digest of the story file's text
     seeds: tuple[str, ...]  # the seeds it names
     key: str  # digest of everything its validation depends on
     story: Any  # the encoded Story
@@ -56,15 +55,6 @@ class StoryCache:
     entries: dict[str, Entry] = field(default_factory=dict)  # story file path -> entry
     kept: dict[str, Entry] = field(default_factory=dict)  # this build's, to write
     reused: int = 0
-
-    def known_text(self, path: str, text: str) -> bool:
-        """Whether a story kept for this very file text exists (its key is checked later)."""
-        entry = self.entries.get(path)
-        return entry is not None and entry.text == text_digest(text)
-
-
-def text_digest(text: str) -> str:
-    return digest([text])
 
 
 def story_key(context: str, text: str, seeds: list[tuple[str, str]]) -> str:
@@ -86,7 +76,7 @@ def read_cache(project: Path) -> StoryCache:
         if data.get("version") != VERSION:
             return StoryCache()
         entries = {
-            path: Entry(e["text"], tuple(e["seeds"]), e["key"], e["story"], e["exact"])
+            path: Entry(tuple(e["seeds"]), e["key"], e["story"], e["exact"])
             for path, e in data["stories"].items()
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -98,7 +88,6 @@ def write_cache(project: Path, cache: StoryCache) -> None:
     """Keep this build's stories; a failure to write only costs the next build time."""
     stories = {
         name: {
-            "text": entry.text,
             "seeds": list(entry.seeds),
             "key": entry.key,
             "story": entry.story,

@@ -39,7 +39,7 @@ from .model import (
 )
 from .quote_checks import Quote, check_quote
 from .seeds import Seed, SeedDecodeError, parse_seed
-from .story_cache import Entry, StoryCache, decode, encode, story_key, text_digest
+from .story_cache import Entry, StoryCache, decode, encode, story_key
 from .yaml_source import parse_yaml
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
@@ -572,7 +572,6 @@ def read_story(
     if cache is not None and story is not None and file.text and len(problems) == before:
         seeds = tuple(dict.fromkeys(article.seed.name for article in story.articles))
         cache.kept[file.path] = Entry(
-            text=text_digest(file.text),
             seeds=seeds,
             key=_story_key(seeds, file.text, library, context),
             story=encode(story),  # raises TypeError for a field type `decode` cannot rebuild

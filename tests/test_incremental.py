@@ -279,8 +279,8 @@ def test_a_one_story_edit_makes_again_only_the_search_shard_of_its_page(
     }
     page = f"stories/{edited.stem}/index.html"
     assert changed == {str(search.shard_of(page, 4))}
-    # Only the other pages of that shard were read from the store, at most 3 - 1.
-    assert len(read) <= 2
+    # Only the pages of that shard were read from the store, the edited one among them.
+    assert 1 <= len(read) <= 3
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 

@@ -44,11 +44,11 @@ def test_an_unreadable_cache_is_ignored(tmp_path: Path) -> None:
 def test_a_second_validation_takes_every_unchanged_story_from_the_cache() -> None:
     first = StoryCache()
     problems = Problems()
-    site = validate(load_project(ROOT, problems, first.known_text), problems, first, "context")
+    site = validate(load_project(ROOT, problems, stories_unparsed=True), problems, first, "context")
     assert site is not None and first.kept and first.reused == 0
     second = StoryCache(entries=dict(first.kept))
     problems = Problems()
-    raw = load_project(ROOT, problems, second.known_text)
+    raw = load_project(ROOT, problems, stories_unparsed=True)
     assert all(file.root is None for file in raw.stories)  # not even parsed
     again = validate(raw, problems, second, "context")
     assert again is not None and second.reused == len(site.stories)
@@ -57,5 +57,5 @@ def test_a_second_validation_takes_every_unchanged_story_from_the_cache() -> Non
     # Another context (sitegen, site.yaml or sources.yaml changed) reads every story again.
     third = StoryCache(entries=dict(first.kept))
     problems = Problems()
-    validate(load_project(ROOT, problems, third.known_text), problems, third, "other")
+    validate(load_project(ROOT, problems, stories_unparsed=True), problems, third, "other")
     assert third.reused == 0
