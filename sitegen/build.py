@@ -266,7 +266,13 @@ def build(
             write_record(project, report.anchor_record)
             # A build with warnings is never skipped, so that they are shown every time.
             clean = not report.problems
-            fingerprint.remember(project, output, inputs if clean else None)
+            fingerprint.remember(
+                project,
+                output,
+                inputs if clean else None,
+                reuse.made_now.folder_inode,
+                staging.records,
+            )
     report.counts.update(
         files=len(staging.records), written=staging.written, unchanged=staging.unchanged
     )

@@ -6,10 +6,11 @@ sitegen itself (its version and code) and the libraries that render, and the
 --base-url. `inputs_digest` hashes all of them, by content, never by
 modification time. After a successful build without warnings, `remember` keeps
 that digest in `.sitegen/builds.json`, keyed by the resolved output folder,
-with a cheap digest of the output folder as written (each file's path, size
-and modification time, and the folder's inode). A later build into the same
-folder is skipped when both still match (`unchanged`): so an output folder
-deleted, replaced or edited by hand is built again.
+with a cheap digest of the output folder as written (each file's path, size,
+modification time and inode, and the folder's inode), made from what the build
+noted of its files. A later build into the same folder is skipped when both
+still match (`unchanged`): so an output folder deleted, replaced or edited by
+hand is built again.
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import stat
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .anchor_record import RECORD_PATH
+from .manifest import FileRecord
 from .output import MARKER
 from .state import write_state
 from .theme import PACKAGED_THEMES, REPOSITORY_THEMES
 from .walk import files_under
 
 BUILDS_PATH = Path(".sitegen") / "builds.json"
-VERSION = 1
+VERSION = 2  # of builds.json: 2 digests the output folder's files only
 SITEGEN_CODE = Path(__file__).resolve().parent
 # The libraries whose version can change the bytes of a page or of the search index.
 RENDERING_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "markdown-it-py", "pagefind")
@@ -149,26 +153,46 @@ def record_digest(project: Path) -> str:
 
 
 def output_digest(output: Path) -> str | None:
-    """A cheap digest of the output folder as it is on disk; None when it is not a build."""
+    """A cheap digest of the output folder as it is on disk; None when it is not a build.
+
+    Each file's path, size, modification time and inode, and the folder's inode: the
+    same digest as `written_digest` of the files a build wrote, as long as no file was
+    added, removed, edited or replaced since. Folders are walked but not stat-ed.
+    """
     if not (output / MARKER).is_file():
         return None
-    digest = hashlib.sha256(f"{output.stat().st_ino}".encode())
-    # Plain strings, not Paths: this walk is most of a no-op build (43,000 entries at
+    files: dict[str, tuple[int, int, int] | None] = {}
+    # Plain strings, not Paths: this walk is most of a no-op build (37,000 files at
     # 5,000 stories), and a Path per folder cost it a third more.
-    stack = [str(output)]
-    entries = []
-    while stack:
-        with os.scandir(stack.pop()) as listing:
+    pending = [("", str(output))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as listing:
             for entry in listing:
-                status = entry.stat(follow_symlinks=False)
-                entries.append(
-                    f"{entry.path}\0{status.st_mode}\0{status.st_size}\0{status.st_mtime_ns}"
-                )
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-    entries.sort()
-    digest.update("\n".join(entries).encode())
-    return digest.hexdigest()
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                status = entry.stat(follow_symlinks=False)
+                regular = stat.S_ISREG(status.st_mode)
+                stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+                files[prefix + entry.name] = stamp if regular else None
+    return _files_digest(output.stat().st_ino, files)
+
+
+def written_digest(folder_inode: int, files: Mapping[str, FileRecord]) -> str:
+    """`output_digest` of an output folder holding just these files, as the build
+    noted them once in place: no second walk of the folder."""
+    return _files_digest(
+        folder_inode, {path: (r.size, r.mtime_ns, r.inode) for path, r in files.items()}
+    )
+
+
+def _files_digest(folder_inode: int, files: Mapping[str, tuple[int, int, int] | None]) -> str:
+    lines = [f"folder {folder_inode}"]
+    for path in sorted(files):
+        stamp = files[path]
+        lines.append(f"{path}\0" + ("not a file" if stamp is None else "\0".join(map(str, stamp))))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def _read(project: Path) -> dict[str, dict[str, str]]:
@@ -194,8 +218,15 @@ def unchanged(project: Path, output: Path, inputs: str) -> bool:
     return written is not None and kept.get("output") == written
 
 
-def remember(project: Path, output: Path, inputs: str | None) -> None:
-    """Note that `output` now holds the build of `inputs`, or forget it (None).
+def remember(
+    project: Path,
+    output: Path,
+    inputs: str | None,
+    folder_inode: int = 0,
+    files: Mapping[str, FileRecord] | None = None,
+) -> None:
+    """Note that `output` (the folder of that inode) now holds the build of `inputs`,
+    made of `files`; or forget it (None).
 
     A failure to write the note never fails a build: the next build is then a full one.
     """
@@ -203,12 +234,11 @@ def remember(project: Path, output: Path, inputs: str | None) -> None:
     # Only this output's entry changes; those of output folders since deleted go.
     builds = {path: kept for path, kept in _read(project).items() if Path(path).is_dir()}
     builds.pop(str(output), None)
-    written = output_digest(output) if inputs is not None else None
-    if inputs is not None and written is not None:
+    if inputs is not None and files is not None:
         builds[str(output)] = {
             "inputs": inputs,
             "record": record_digest(project),
-            "output": written,
+            "output": written_digest(folder_inode, files),
         }
     text = json.dumps({"version": VERSION, "outputs": builds}, indent=1, sort_keys=True) + "\n"
     write_state(project / BUILDS_PATH, text)

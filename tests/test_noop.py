@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -122,6 +123,7 @@ def test_an_output_folder_changed_by_hand_is_built_again(
         lambda: (output / "index.html").write_text("edited by hand"),
         lambda: (output / "feed.xml").unlink(),
         lambda: (output / "stray.html").write_text("added by hand"),
+        lambda: swapped_for_a_look_alike(output / "robots.txt"),
         lambda: shutil.rmtree(output),
     ]
     for change in changes:
@@ -132,6 +134,16 @@ def test_an_output_folder_changed_by_hand_is_built_again(
         assert tree(output) == built
     assert build(project) == 0
     assert "nothing changed" in capsys.readouterr().out
+
+
+def swapped_for_a_look_alike(path: Path) -> None:
+    """Replace the file by another of the same size and modification time."""
+    status = path.stat()
+    data = path.read_bytes()
+    twin = path.with_name(path.name + ".twin")
+    twin.write_bytes(data[::-1])
+    os.utime(twin, ns=(status.st_atime_ns, status.st_mtime_ns))
+    os.replace(twin, path)
 
 
 def test_each_output_folder_is_known_apart(
