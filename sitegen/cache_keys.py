@@ -133,8 +133,9 @@ class Keys:
         key = self._stories.get(story.slug)
         if key is None:
             validated = self.validated.get(story.location.path)
-            shown = repr(story)
-            if validated is not None:
+            if validated is None:
+                shown = repr(story)
+            else:
                 shown = f"validated {validated} {story.location.path} {story.tags!r}"
             parts = [self.site_key, self.templates("story.html"), shown]
             key = self._stories[story.slug] = digest(parts)

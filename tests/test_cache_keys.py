@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from sitegen.cache_keys import TemplateDigests
-from sitegen.theme import Theme
+from sitegen.cache_keys import Keys, TemplateDigests
+from sitegen.errors import Problems
+from sitegen.load import load_project
+from sitegen.model import Story, Tag
+from sitegen.theme import Theme, resolve_theme
+from sitegen.validate import validate
 
 
 def theme_with(folder: Path, templates: dict[str, str]) -> Theme:
@@ -46,3 +51,27 @@ def test_a_template_named_at_render_time_makes_the_page_depend_on_every_template
     before = TemplateDigests(theme)("page.html")
     (tmp_path / "templates" / "b.html").write_text("changed", encoding="utf-8")
     assert TemplateDigests(theme)("page.html") != before
+
+
+def test_a_story_validated_from_the_cache_is_keyed_by_its_validation_key() -> None:
+    root = Path(__file__).parent.parent  # the example site
+    problems = Problems()
+    site = validate(load_project(root, problems), problems)
+    assert site is not None
+    theme = resolve_theme(root, site.config.theme, problems)
+    assert theme is not None
+    story = site.stories[0]
+    path = story.location.path
+
+    def key(validated: dict[str, str], shown: Story = story) -> str:
+        return Keys("environment", site, theme, validated).story(shown)
+
+    # Without a validation key, the story stands for itself by every field.
+    assert key({}) != key({}, dataclasses.replace(story, summary=story.summary + " more"))
+    # With one, by that key (its inputs), its path and its tags, which other
+    # stories' spellings decide.
+    first = key({path: "first"})
+    assert first == key({path: "first"}, dataclasses.replace(story, summary="not looked at"))
+    assert first != key({path: "second"})
+    assert first != key({path: "first"}, dataclasses.replace(story, tags=(Tag("New", "new"),)))
+    assert first != key({})
