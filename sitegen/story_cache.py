@@ -9,17 +9,22 @@ these; the seeds it names come from the entry kept for the same file (its text
 is in the key). Only a story read without any problem is kept, so every warning
 is reported again on every build.
 
-The cache is `.sitegen/stories.json`: plain values, each story written field by
-field (`encode`) and rebuilt from a fixed list of types (`decode`), never
-pickled, as a cache file in a cloned project must not be able to run code.
-A cache that does not read is ignored; it only costs time.
+The cache is `.sitegen/stories.sqlite`, a row per story file: plain JSON
+values, each story written field by field (`encode`) and rebuilt from a fixed
+list of types (`decode`), never pickled, as a cache file in a cloned project
+must not be able to run code. A build writes only the rows of the stories it
+validated again and deletes those of stories gone: rewriting the whole cache
+took 0.4 s of a one-story rebuild at 5,000 stories. A cache that does not read
+is ignored; it only costs time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +34,9 @@ from .cache_keys import digest
 from .errors import Location
 from .model import Article, Comparison, Highlight, Passage, Span, Story, Tag, Unrelated
 from .seeds import Seed
-from .state import write_state
 
-CACHE_PATH = Path(".sitegen") / "stories.json"
-VERSION = 2
+CACHE_PATH = Path(".sitegen") / "stories.sqlite"
+VERSION = 1  # SQLite's user_version: a cache of another layout is emptied
 TYPES: dict[str, type] = {
     kind.__name__: kind
     for kind in (Story, Article, Highlight, Comparison, Passage, Unrelated, Tag, Span, Location)
@@ -46,8 +50,8 @@ _FIELDS = {kind: tuple(f.name for f in dataclasses.fields(kind)) for kind in TYP
 class Entry:
     seeds: tuple[str, ...]  # the seeds it names
     key: str  # digest of everything its validation depends on
-    story: Any  # the encoded Story
-    exact: dict[str, list[str]]  # per seed, the quotes (folded) that matched word for word
+    story: str  # the encoded Story, as JSON
+    exact: str  # as JSON: per seed, the quotes (folded) that matched word for word
 
 
 @dataclass
@@ -72,32 +76,48 @@ def story_key(context: str, text: str, seeds: list[tuple[str, str]]) -> str:
 
 def read_cache(project: Path) -> StoryCache:
     try:
-        data = json.loads((project / CACHE_PATH).read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            return StoryCache()
-        entries = {
-            path: Entry(tuple(e["seeds"]), e["key"], e["story"], e["exact"])
-            for path, e in data["stories"].items()
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        with contextlib.closing(_connect(project)) as connection:
+            rows = connection.execute("SELECT path, seeds, key, story, exact FROM stories")
+            entries = {
+                path: Entry(tuple(json.loads(seeds)), key, story, exact)
+                for path, seeds, key, story, exact in rows
+            }
+    except (sqlite3.Error, OSError, ValueError, TypeError):
         return StoryCache()
     return StoryCache(entries)
 
 
 def write_cache(project: Path, cache: StoryCache) -> None:
     """Keep this build's stories; a failure to write only costs the next build time."""
-    stories = {
-        name: {
-            "seeds": list(entry.seeds),
-            "key": entry.key,
-            "story": entry.story,
-            "exact": entry.exact,
-        }
-        for name, entry in sorted(cache.kept.items())
-    }
-    # json.dumps, not json.dump: only the one-shot form uses the C encoder.
-    text = json.dumps({"version": VERSION, "stories": stories}, separators=(",", ":"))
-    write_state(project / CACHE_PATH, text)
+    changed = [
+        (path, json.dumps(list(entry.seeds)), entry.key, entry.story, entry.exact)
+        for path, entry in sorted(cache.kept.items())
+        if cache.entries.get(path) is not entry
+    ]
+    gone = [(path,) for path in sorted(cache.entries.keys() - cache.kept.keys())]
+    with (
+        contextlib.suppress(sqlite3.Error, OSError),
+        contextlib.closing(_connect(project)) as connection,
+        connection,
+    ):
+        connection.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?)", changed)
+        connection.executemany("DELETE FROM stories WHERE path = ?", gone)
+
+
+def _connect(project: Path) -> sqlite3.Connection:
+    """The cache, made (or emptied) when it is missing or of another layout."""
+    path = project / CACHE_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    if connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+        with connection:
+            connection.execute("DROP TABLE IF EXISTS stories")
+            connection.execute(
+                "CREATE TABLE stories (path TEXT PRIMARY KEY,"
+                " seeds TEXT, key TEXT, story TEXT, exact TEXT)"
+            )
+            connection.execute(f"PRAGMA user_version = {VERSION}")
+    return connection
 
 
 def encode(value: Any) -> Any:

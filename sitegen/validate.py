@@ -9,6 +9,7 @@ in its seed is a content error like any other.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -574,8 +575,11 @@ def read_story(
         cache.kept[file.path] = Entry(
             seeds=seeds,
             key=_story_key(seeds, file.text, library, context),
-            story=encode(story),  # raises TypeError for a field type `decode` cannot rebuild
-            exact={name: sorted(quotes) for name, quotes in sorted(reader.exact.items())},
+            # encode raises TypeError for a field type `decode` cannot rebuild.
+            story=json.dumps(encode(story), separators=(",", ":")),
+            exact=json.dumps(
+                {name: sorted(quotes) for name, quotes in sorted(reader.exact.items())}
+            ),
         )
     return story
 
@@ -592,12 +596,16 @@ def _cached_story(entry: Entry, text: str, library: SeedLibrary, context: str) -
         return found
 
     try:
-        story = decode(entry.story, seed)
-    except (ValueError, TypeError, KeyError, IndexError):
+        story = decode(json.loads(entry.story), seed)
+        exact = json.loads(entry.exact)
+        matched = {name: set(quotes) for name, quotes in exact.items()}
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
-    if not isinstance(story, Story):
+    if not isinstance(story, Story) or not all(
+        isinstance(quote, str) for quotes in matched.values() for quote in quotes
+    ):
         return None
-    for name, quotes in entry.exact.items():
+    for name, quotes in matched.items():
         library.matched_now.setdefault(name, set()).update(quotes)
     return story
 

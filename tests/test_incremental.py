@@ -371,7 +371,7 @@ def test_a_rebuild_without_its_caches_still_builds_the_same_bytes(
     project: Path, tmp_path: Path
 ) -> None:
     """Lost search inputs and stories: the inputs are read back from the pages in output/."""
-    for cache in ("search.sqlite", "stories.json", "hashes.json"):
+    for cache in ("search.sqlite", "stories.sqlite", "hashes.json"):
         (project / ".sitegen" / cache).unlink()
     replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
     assert build(project, project / "output") == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from sitegen.errors import Problems
 from sitegen.load import load_project
 from sitegen.model import Story
-from sitegen.story_cache import StoryCache, decode, encode, read_cache
+from sitegen.story_cache import StoryCache, decode, encode, read_cache, write_cache
 from sitegen.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ def test_the_cache_rebuilds_only_its_own_types(value: object) -> None:
 
 def test_an_unreadable_cache_is_ignored(tmp_path: Path) -> None:
     (tmp_path / ".sitegen").mkdir()
-    (tmp_path / ".sitegen" / "stories.json").write_text('{"version": 1, "stories": [1, 2]}')
+    (tmp_path / ".sitegen" / "stories.sqlite").write_text("not a database")
     assert read_cache(tmp_path) == StoryCache()
 
 
@@ -59,3 +60,20 @@ def test_a_second_validation_takes_every_unchanged_story_from_the_cache() -> Non
     problems = Problems()
     validate(load_project(ROOT, problems, stories_unparsed=True), problems, third, "other")
     assert third.reused == 0
+
+
+def test_the_cache_on_disk_holds_exactly_the_stories_of_the_last_build(tmp_path: Path) -> None:
+    first = StoryCache()
+    problems = Problems()
+    validate(load_project(ROOT, problems, stories_unparsed=True), problems, first, "context")
+    assert first.kept
+    write_cache(tmp_path, first)
+    assert read_cache(tmp_path).entries == first.kept
+    # The next build keeps one story as it was and validates another anew: a story
+    # whose file is gone leaves the cache.
+    kept_path, entry = sorted(first.kept.items())[0]
+    second = StoryCache(entries=read_cache(tmp_path).entries)
+    second.kept = {kept_path: second.entries[kept_path]}
+    second.kept["content/stories/new.yaml"] = dataclasses.replace(entry, key="another")
+    write_cache(tmp_path, second)
+    assert read_cache(tmp_path).entries == second.kept
