@@ -356,13 +356,13 @@ def _search_into(
 
     previous = reuse.previous.manifest.search if reuse.previous is not None else {}
     indexed: dict[str, str] = {}  # page -> its entry's name in the store: page and digest
-    for path, record in sorted(staging.records.items()):
+    for path in sorted(staging.records):
         if path in rendered:
             if rendered[path] is None:
                 continue
         elif path not in previous:
             continue  # not a page, or a reused page that is not indexed
-        indexed[path] = _entry_name(path, record.digest)
+        indexed[path] = _entry_name(path, staging.records[path].digest)
     reuse.made_now.search = indexed
     key = digest([reuse.keys.site_key, *(f"{p}\0{i}" for p, i in indexed.items())])
     files = reuse.reused("search", key)

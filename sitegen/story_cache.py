@@ -136,22 +136,28 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot keep {type(value).__name__} in the story cache")
 
 
+_PLAIN = (str, int, float, type(None))
+
+
 def decode(value: Any, seed: Callable[[str], Seed]) -> Any:
     """The value `encode` made, with each seed given by `seed(name)`.
 
     Raises ValueError for anything `encode` does not make.
     """
     if not isinstance(value, list):
-        if value is None or isinstance(value, str | int | float):
+        if isinstance(value, _PLAIN):
             return value
         raise ValueError(f"not a cached value: {value!r}")
-    kind, *items = value
+    kind = value[0]
     if kind == "Seed":
-        return seed(items[0])
-    if kind == "tuple":
-        return tuple(decode(item, seed) for item in items)
+        return seed(value[1])
     if kind == "date":
-        return datetime.date.fromisoformat(items[0])
+        return datetime.date.fromisoformat(value[1])
+    # Plain items are taken as they are, not through a call each: a rebuild decodes
+    # every story it does not validate again (1.2 million values at 5,000 stories).
+    items = [item if type(item) in _PLAIN else decode(item, seed) for item in value[1:]]
+    if kind == "tuple":
+        return tuple(items)
     if kind not in TYPES:
         raise ValueError(f"not a cached type: {kind!r}")
-    return TYPES[kind](*(decode(item, seed) for item in items))
+    return TYPES[kind](*items)
