@@ -161,7 +161,7 @@ def output_digest(output: Path) -> str | None:
     """
     if not (output / MARKER).is_file():
         return None
-    files: dict[str, tuple[int, int, int] | None] = {}
+    lines = []
     # Plain strings, not Paths: this walk is most of a no-op build (37,000 files at
     # 5,000 stories), and a Path per folder cost it a third more.
     pending = [("", str(output))]
@@ -173,26 +173,25 @@ def output_digest(output: Path) -> str | None:
                     pending.append((f"{prefix}{entry.name}/", entry.path))
                     continue
                 status = entry.stat(follow_symlinks=False)
-                regular = stat.S_ISREG(status.st_mode)
-                stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-                files[prefix + entry.name] = stamp if regular else None
-    return _files_digest(output.stat().st_ino, files)
+                if stat.S_ISREG(status.st_mode):
+                    stamp = f"{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
+                    lines.append(f"{prefix}{entry.name}\0{stamp}")
+                else:
+                    lines.append(f"{prefix}{entry.name}\0not a file")
+    return _lines_digest(output.stat().st_ino, lines)
 
 
 def written_digest(folder_inode: int, files: Mapping[str, FileRecord]) -> str:
     """`output_digest` of an output folder holding just these files, as the build
     noted them once in place: no second walk of the folder."""
-    return _files_digest(
-        folder_inode, {path: (r.size, r.mtime_ns, r.inode) for path, r in files.items()}
-    )
+    lines = [f"{path}\0{r.size}\0{r.mtime_ns}\0{r.inode}" for path, r in files.items()]
+    return _lines_digest(folder_inode, lines)
 
 
-def _files_digest(folder_inode: int, files: Mapping[str, tuple[int, int, int] | None]) -> str:
-    lines = [f"folder {folder_inode}"]
-    for path in sorted(files):
-        stamp = files[path]
-        lines.append(f"{path}\0" + ("not a file" if stamp is None else "\0".join(map(str, stamp))))
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+def _lines_digest(folder_inode: int, lines: list[str]) -> str:
+    lines.sort()  # by path: "\0" sorts before any character of a name
+    text = "\n".join([f"folder {folder_inode}", *lines])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _read(project: Path) -> dict[str, dict[str, str]]:
