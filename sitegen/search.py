@@ -16,7 +16,9 @@ Two steps, so that a build can keep the first one's result per page:
   shard is a whole Pagefind bundle, in `pagefind/<k>/`, with a `shard.json` of
   sitegen's. Pages are added in path order, so the same pages give the same bytes.
   After a small edit a build re-makes only the shards whose `shard_keys` key changed
-  (`only`); the others stay as they are.
+  (`only`); the others stay as they are. The build calls `index_shards`, the same
+  with each shard's pages read only when that shard's turn comes, so that the
+  search inputs of the whole site are never in memory at once.
 
 `shard_count` says how many shards a site of so many pages gets, and `shards_file`
 is `pagefind/shards.json`, which lists the bundles; `build_search_index(inputs)`
