@@ -55,8 +55,20 @@ def merge(
     }
 
 
-def write_record(project: Path, record: Mapping[str, list[str]]) -> None:
-    """Write the record atomically; a failure to write it never fails a build."""
+def write_record(
+    project: Path,
+    record: Mapping[str, list[str]],
+    previous: Mapping[str, frozenset[str]] | None = None,
+) -> None:
+    """Write the record atomically; a failure to write it never fails a build.
+
+    With `previous` (the record as read before the build), an unchanged record is not
+    even encoded: most builds match no quote that had not matched before, and the
+    record of 15,000 seeds takes 0.3 s to write out.
+    """
+    if previous is not None and len(previous) == len(record):
+        if all(previous.get(name) == frozenset(quotes) for name, quotes in record.items()):
+            return
     path = project / RECORD_PATH
     text = json.dumps({"version": VERSION, "seeds": record}, ensure_ascii=False, indent=1) + "\n"
     with contextlib.suppress(OSError, UnicodeDecodeError):

@@ -263,7 +263,7 @@ def build(
             reuse.made_now.folder_inode = staging.commit()
             write_manifest(project, output, reuse.made_now)
             write_cache(project, stories)
-            write_record(project, report.anchor_record)
+            write_record(project, report.anchor_record, prepared.anchor_record)
             # A build with warnings is never skipped, so that they are shown every time.
             clean = not report.problems
             fingerprint.remember(
