@@ -66,9 +66,12 @@ def write_record(
     even encoded: most builds match no quote that had not matched before, and the
     record of 15,000 seeds takes 0.3 s to write out.
     """
-    if previous is not None and len(previous) == len(record):
-        if all(previous.get(name) == frozenset(quotes) for name, quotes in record.items()):
-            return
+    if (
+        previous is not None
+        and len(previous) == len(record)
+        and all(previous.get(name) == frozenset(quotes) for name, quotes in record.items())
+    ):
+        return
     path = project / RECORD_PATH
     text = json.dumps({"version": VERSION, "seeds": record}, ensure_ascii=False, indent=1) + "\n"
     with contextlib.suppress(OSError, UnicodeDecodeError):

@@ -146,7 +146,9 @@ def collector_paused() -> Iterator[None]:
     cyclic garbage is never reclaimed; so a load freezes only when nothing is frozen
     yet. A one-shot `sitegen build` or `check` gets it all; a process that loads many
     times (`serve`, the tests) keeps only what was alive at its first load frozen, a
-    set that never grows: later loads only pause the collector. Reference counting
+    set that never grows: later loads only pause the collector. A caller may pause it
+    around more than the load (the build does, until the site is validated), and the
+    first such pause freezes what is alive when it ends too. Reference counting
     still frees frozen objects, the nodes among them (they form no cycles, but for an
     alias inside its own anchor).
     """
