@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,14 @@ import pytest
 from sitegen.errors import Problems
 from sitegen.load import load_project
 from sitegen.model import Story
-from sitegen.story_cache import StoryCache, decode, encode, read_cache, write_cache
+from sitegen.story_cache import (
+    CACHE_PATH,
+    StoryCache,
+    decode,
+    encode,
+    read_cache,
+    write_cache,
+)
 from sitegen.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,3 +86,27 @@ def test_the_cache_on_disk_holds_exactly_the_stories_of_the_last_build(tmp_path:
     second.kept["content/stories/new.yaml"] = dataclasses.replace(entry, key="another")
     write_cache(tmp_path, second)
     assert read_cache(tmp_path).entries == second.kept
+
+
+def test_a_damaged_row_costs_only_its_story_a_validation(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    for folder in ("content", "seeds"):
+        shutil.copytree(ROOT / folder, project / folder)
+    stories = project / "content" / "stories"
+    (stories / "second.yaml").write_text(
+        (stories / "trump-eu-sanctions.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    first = StoryCache()
+    problems = Problems()
+    site = validate(load_project(project, problems, stories_unparsed=True), problems, first, "c")
+    assert site is not None and len(first.kept) == 2
+    write_cache(project, first)
+    with sqlite3.connect(project / CACHE_PATH) as connection:
+        damaged = "content/stories/second.yaml"
+        connection.execute("UPDATE stories SET story = '[\"Story\", 1' WHERE path = ?", (damaged,))
+    connection.close()
+    second = read_cache(project)
+    problems = Problems()
+    again = validate(load_project(project, problems, stories_unparsed=True), problems, second, "c")
+    assert again is not None and again.stories == site.stories
+    assert second.reused == 1  # the other story, from its row
