@@ -261,7 +261,7 @@ def build(
         with _stage(report, "write"):
             reuse.made_now.files = staging.records
             reuse.made_now.folder_inode = staging.commit()
-            write_manifest(project, output, reuse.made_now)
+            write_manifest(project, output, reuse.made_now, manifest)
             write_cache(project, stories)
             write_record(project, report.anchor_record, prepared.anchor_record)
             # A build with warnings is never skipped, so that they are shown every time.

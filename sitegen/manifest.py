@@ -1,14 +1,17 @@
 """What the last build wrote into an output folder, for the next build to reuse.
 
-After every build, `.sitegen/outputs/<digest of the output path>.json` holds:
+After every build, `.sitegen/outputs/<digest of the output path>.sqlite` holds:
 each file written (its digest, and its size, modification time and inode as
 the disk showed them right after), and each unit of work (a story's files, a
 list page, the search index) with the cache key it was rendered under and the
-files it made. The next build into the same folder reuses a unit whose key is
-unchanged, leaving its files in place in the output folder (output.Staging),
-but only when the previous output is the folder this build wrote (same inode)
-and each of those files still has the size, time and inode noted here: a file
-edited or replaced by hand is rendered again.
+files it made. A row each, so that a build writes only the rows that differ
+from what it read (re-encoding 37,000 files' records as one JSON file took
+0.3 s of a one-story rebuild at 5,000 stories). The next build into the same
+folder reuses a unit whose key is unchanged, leaving its files in place in the
+output folder (output.Staging), but only when the previous output is the
+folder this build wrote (same inode) and each of those files still has the
+size, time and inode noted here: a file edited or replaced by hand is
+rendered again.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import contextlib
 import hashlib
 import json
 import os
+import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from .state import write_state
+from typing import TypeVar
 
 OUTPUTS_FOLDER = Path(".sitegen") / "outputs"
-VERSION = 1
+VERSION = 1  # SQLite's user_version: a manifest of another layout is not read
 
 
 @dataclass(frozen=True)
@@ -49,53 +53,109 @@ def file_digest(data: bytes) -> str:
 
 def manifest_path(project: Path, output: Path) -> Path:
     name = hashlib.blake2b(str(output.resolve()).encode(), digest_size=10).hexdigest()
-    return project / OUTPUTS_FOLDER / f"{name}.json"
+    return project / OUTPUTS_FOLDER / f"{name}.sqlite"
 
 
 def read_manifest(project: Path, output: Path) -> Manifest | None:
     """The manifest of the build `output` holds, or None when there is none to trust."""
+    path = manifest_path(project, output)
+    if not path.is_file():
+        return None
     try:
-        data = json.loads(manifest_path(project, output).read_text(encoding="utf-8"))
-        if data.get("version") != VERSION or data.get("output") != str(output.resolve()):
-            return None
-        manifest = Manifest(
-            folder_inode=data["folder_inode"],
-            files={path: FileRecord(*record) for path, record in data["files"].items()},
-            keys=data["keys"],
-            units={unit: tuple(paths) for unit, paths in data["units"].items()},
-            search=data["search"],
-        )
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            if connection.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+                return None
+            about = dict(connection.execute("SELECT name, value FROM about"))
+            if about.get("output") != str(output.resolve()):
+                return None
+            rows = connection.execute("SELECT path, digest, size, mtime_ns, inode FROM files")
+            manifest = Manifest(
+                folder_inode=int(about["folder_inode"]),
+                files={path: FileRecord(*record) for path, *record in rows},
+                keys=dict(connection.execute("SELECT unit, key FROM keys")),
+                units={
+                    unit: tuple(json.loads(paths))
+                    for unit, paths in connection.execute("SELECT unit, paths FROM units")
+                },
+                search=dict(connection.execute("SELECT page, entry FROM search")),
+            )
         if output.stat().st_ino != manifest.folder_inode:
             return None  # the folder was replaced since: not the build described
-    except (OSError, ValueError, KeyError, TypeError):
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
         return None
     return manifest
 
 
-def write_manifest(project: Path, output: Path, manifest: Manifest | None) -> None:
+V = TypeVar("V")
+
+TABLES = {
+    "about": "name TEXT PRIMARY KEY, value TEXT",
+    "files": "path TEXT PRIMARY KEY, digest TEXT, size INTEGER, mtime_ns INTEGER, inode INTEGER",
+    "keys": "unit TEXT PRIMARY KEY, key TEXT",
+    "units": "unit TEXT PRIMARY KEY, paths TEXT",
+    "search": "page TEXT PRIMARY KEY, entry TEXT",
+}
+
+
+def write_manifest(
+    project: Path, output: Path, manifest: Manifest | None, read: Manifest | None = None
+) -> None:
     """Keep `manifest` for the next build into `output`, or forget the last one (None).
 
+    `read` is the manifest `read_manifest` gave at the start of this build: only the
+    rows that differ from it are written. Without it, the manifest is written whole.
     A failure to write it never fails a build: the next build then renders everything.
     """
     path = manifest_path(project, output)
-    if manifest is None:
-        with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):
+        path.with_suffix(".json").unlink(missing_ok=True)  # an older sitegen's manifest
+        if manifest is None or read is None:
             path.unlink(missing_ok=True)
+    if manifest is None:
         return
-    data = {
-        "version": VERSION,
-        "output": str(output.resolve()),
-        "folder_inode": manifest.folder_inode,
-        "files": {
-            name: [r.digest, r.size, r.mtime_ns, r.inode]
-            for name in sorted(manifest.files)  # sorting (name, record) pairs costs twice
-            for r in (manifest.files[name],)
-        },
-        "keys": dict(sorted(manifest.keys.items())),
-        "units": {unit: list(paths) for unit, paths in sorted(manifest.units.items())},
-        "search": dict(sorted(manifest.search.items())),
-    }
-    write_state(path, json.dumps(data, separators=(",", ":")))  # json.dumps: the C encoder
+    before = read or Manifest()
+    with contextlib.suppress(sqlite3.Error, OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+            for table, columns in TABLES.items():
+                connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+            connection.execute(f"PRAGMA user_version = {VERSION}")
+            about = {"output": str(output.resolve()), "folder_inode": str(manifest.folder_inode)}
+            connection.executemany("INSERT OR REPLACE INTO about VALUES (?, ?)", about.items())
+            _update(connection, "files", manifest.files, before.files, _file_row)
+            _update(connection, "keys", manifest.keys, before.keys, _plain_row)
+            _update(connection, "units", manifest.units, before.units, _paths_row)
+            _update(connection, "search", manifest.search, before.search, _plain_row)
+
+
+def _file_row(record: FileRecord) -> tuple[object, ...]:
+    return (record.digest, record.size, record.mtime_ns, record.inode)
+
+
+def _plain_row(value: str) -> tuple[object, ...]:
+    return (value,)
+
+
+def _paths_row(paths: tuple[str, ...]) -> tuple[object, ...]:
+    return (json.dumps(list(paths)),)
+
+
+def _update(
+    connection: sqlite3.Connection,
+    table: str,
+    now: Mapping[str, V],
+    before: Mapping[str, V],
+    row: Callable[[V], tuple[object, ...]],
+) -> None:
+    """Make the rows of `table`, which hold `before`, hold `now`: changed rows only,
+    compared as values (most are the very objects read) before any row is made."""
+    changed = [(name, *row(value)) for name, value in now.items() if before.get(name) != value]
+    if changed:
+        marks = ", ".join("?" * len(changed[0]))
+        connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", changed)
+    gone = [(name,) for name in before.keys() - now.keys()]
+    key = TABLES[table].split()[0]
+    connection.executemany(f"DELETE FROM {table} WHERE {key} = ?", gone)
 
 
 class Previous:

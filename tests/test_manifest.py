@@ -1,0 +1,67 @@
+"""What a build notes of its output folder comes back as written, row by row."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from sitegen.manifest import FileRecord, Manifest, manifest_path, read_manifest, write_manifest
+
+
+def a_manifest(output: Path) -> Manifest:
+    return Manifest(
+        folder_inode=output.stat().st_ino,
+        files={
+            "index.html": FileRecord("d1", 10, 1_000, 11),
+            "stories/a/index.html": FileRecord("d2", 20, 2_000, 12),
+            "feed.xml": FileRecord("d3", 30, 3_000, 13),
+        },
+        keys={"page:index.html": "k1", "story:a": "k2", "search": "k3"},
+        units={"page:index.html": ("index.html",), "story:a": ("stories/a/index.html",)},
+        search={"stories/a/index.html": "e1"},
+    )
+
+
+def test_a_rebuild_writes_what_changed_and_reads_back_the_whole(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    first = a_manifest(output)
+    write_manifest(tmp_path, output, first)
+    assert read_manifest(tmp_path, output) == first
+    # The next build: a file rewritten, one gone, a unit and a page added.
+    files = dict(first.files)
+    files["index.html"] = FileRecord("d9", 11, 4_000, 14)
+    del files["feed.xml"]
+    files["tags/index.html"] = FileRecord("d4", 40, 5_000, 15)
+    second = dataclasses.replace(
+        first,
+        files=files,
+        keys={**first.keys, "page:tags/index.html": "k4", "story:a": "k5"},
+        units={**first.units, "page:tags/index.html": ("tags/index.html",)},
+        search={},
+    )
+    write_manifest(tmp_path, output, second, read_manifest(tmp_path, output))
+    assert read_manifest(tmp_path, output) == second
+
+
+def test_a_manifest_that_does_not_read_is_no_manifest_and_is_written_anew(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    path = manifest_path(tmp_path, output)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database")
+    assert read_manifest(tmp_path, output) is None
+    manifest = a_manifest(output)
+    write_manifest(tmp_path, output, manifest, None)
+    assert read_manifest(tmp_path, output) == manifest
+
+
+def test_a_manifest_of_a_replaced_output_folder_is_not_trusted(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    output.mkdir()
+    write_manifest(tmp_path, output, a_manifest(output))
+    output.rename(tmp_path / "elsewhere")
+    output.mkdir()  # another folder (another inode) where the output was
+    assert read_manifest(tmp_path, output) is None
