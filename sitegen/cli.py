@@ -28,8 +28,10 @@ from .report import FORMATS, as_github, as_json, as_text, counts, strict
 
 if TYPE_CHECKING:
     from .build import BuildReport
+    from .output import InterruptHold
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+INTERRUPTED_WHEN_BUILT = "sitegen: interrupted as the site was put in place; it is built"
 
 
 @contextmanager
@@ -242,10 +244,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parser().parse_args(argv)
     except SystemExit as exit:
         return int(exit.code or 0)
+    from .output import InterruptHold
+
+    # Started by a build as it puts the site in place. An interrupt can still surface
+    # after the hold has ended (while the build's site is freed, say): the site is
+    # built by then, and must not be reported as it was.
+    hold = InterruptHold()
     try:
         with sigterm_interrupts():
-            return run(arguments)
+            return run(arguments, hold)
     except KeyboardInterrupt:
+        if hold.started:
+            print(INTERRUPTED_WHEN_BUILT, file=sys.stderr)
+            return EXIT_OK
         print("sitegen: interrupted; the output folder is as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
 
@@ -357,7 +368,7 @@ def run_align(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run(arguments: argparse.Namespace) -> int:
+def run(arguments: argparse.Namespace, hold: InterruptHold) -> int:
     if arguments.command == "align":
         return run_align(arguments)
     if arguments.command == "new":
@@ -375,20 +386,20 @@ def run(arguments: argparse.Namespace) -> int:
         except OSError as error:  # the port is taken, or may not be used
             print(f"sitegen: cannot serve on port {arguments.port}: {error}", file=sys.stderr)
             return EXIT_USAGE
-    return run_build(arguments)
+    return run_build(arguments, hold)
 
 
-def run_build(arguments: argparse.Namespace) -> int:
+def run_build(arguments: argparse.Namespace, hold: InterruptHold) -> int:
     """`sitegen build`: the site into its output folder, all of it or nothing."""
     from .build import build
-    from .output import InterruptHold, OutputRefused, WriteFailed
+    from .output import OutputRefused, WriteFailed
     from .progress import progress_for
 
     source: Path = arguments.source
     output = arguments.output or source / "output"
     # Once the site is in place, an interrupt must not say it is not: `build` holds
     # SIGINT and SIGTERM from then on, until this block has reported the build.
-    with InterruptHold() as hold:
+    with hold:
         try:
             with progress_for(sys.stderr) as progress:
                 report = build(source, output, arguments.base_url, progress, hold)
@@ -409,5 +420,5 @@ def run_build(arguments: argparse.Namespace) -> int:
         else:
             print(f"built {report.page_count} pages, {report.file_count} files into {output}")
     if hold.arrived:
-        print("sitegen: interrupted as the site was put in place; it is built", file=sys.stderr)
+        print(INTERRUPTED_WHEN_BUILT, file=sys.stderr)
     return EXIT_OK

@@ -155,12 +155,14 @@ class InterruptHold:
 
     def __init__(self) -> None:
         self.arrived: list[int] = []
+        self.started = False  # the site is being put in place, or is in place
         self._previous: dict[int, Any] | None = None
 
     def __enter__(self) -> InterruptHold:
         return self
 
     def start(self) -> None:
+        self.started = True
         if self._previous is None and threading.current_thread() is threading.main_thread():
             self._previous = {
                 number: signal.signal(number, self._note) for number in sorted(SWAP_SIGNALS)

@@ -211,3 +211,31 @@ def test_an_interrupt_after_the_site_is_in_place_reports_it_built(
         waiting.join()
     assert "it is built" in capsys.readouterr().err
     assert tree(output) == tree(expected)
+
+
+def test_an_interrupt_once_the_hold_has_ended_still_reports_the_site_built(
+    example_project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl-C while the command returns, after the build has reported (freeing a big
+    site takes a while): the site is built, so the exit is 0, not "as it was"."""
+    output = tmp_path / "output"
+    set_title(example_project, "Changed")
+    expected = tmp_path / "expected"
+    assert main(["build", "--source", str(example_project), "--output", str(expected)]) == 0
+
+    from sitegen.output import InterruptHold
+
+    ending = InterruptHold.__exit__
+
+    def interrupted_once_ended(self: InterruptHold, *exception: object) -> None:
+        ending(self, *exception)
+        raise KeyboardInterrupt  # as the default handler, back in place, would
+
+    monkeypatch.setattr(InterruptHold, "__exit__", interrupted_once_ended)
+    capsys.readouterr()
+    assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
+    assert "it is built" in capsys.readouterr().err
+    assert tree(output) == tree(expected)
