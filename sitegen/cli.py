@@ -48,7 +48,8 @@ def sigterm_interrupts() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if signal.getsignal(signal.SIGTERM) is interrupt:  # not since set to be ignored
+            signal.signal(signal.SIGTERM, previous)
 
 
 def base_url_argument(value: str) -> str:
@@ -252,7 +253,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     hold = InterruptHold()
     try:
         with sigterm_interrupts():
-            return run(arguments, hold)
+            code = run(arguments, hold)
+            if hold.started and argv is None:
+                # This process is the command, its site is in place and all it has
+                # left to do is exit: no signal may turn that into a failure.
+                for number in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(number, signal.SIG_IGN)
+            return code
     except KeyboardInterrupt:
         if hold.started:
             print(INTERRUPTED_WHEN_BUILT, file=sys.stderr)
