@@ -15,7 +15,7 @@ Two steps, so that a build can keep the first one's result per page:
   CPUs, getting each shard's index back in memory: nothing is written to disk. A
   shard is a whole Pagefind bundle, in `pagefind/<k>/`, with a `shard.json` of
   sitegen's. Pages are added in path order, so the same pages give the same bytes.
-  After a small edit a build re-makes only the shards whose `shard_keys` key changed
+  After a small edit a build re-makes only the shards whose `shard_key` changed
   (`only`); the others stay as they are. The build calls `index_shards`, the same
   with each shard's pages read only when that shard's turn comes, so that the
   search inputs of the whole site are never in memory at once.
@@ -471,7 +471,7 @@ def build_search_shards(
     `words` the words of every shard (`merge_words` of its pages' `page_words`); without
     `words`, `inputs` must be all the site's pages and the words are taken from them.
     `index_shards` says what comes back. A shard's bytes are the same as long as its
-    `shard_keys` key is.
+    `shard_key` is.
     """
     pages = _pages_by_shard(inputs, count)
     if words is None:
@@ -556,19 +556,6 @@ def index_shards(
         kept[SHARD_FILE] = _shard_file(sizes[shard], vocabulary[shard], kept)
         shards[shard] = {f"{shard_folder(shard)}{name}": kept[name] for name in sorted(kept)}
     return shards
-
-
-def shard_keys(inputs: Sequence[tuple[str, SearchInput]], count: int) -> dict[int, str]:
-    """A key per shard, from all the site's pages (path, `search_input`): see `shard_key`."""
-    pages = _pages_by_shard(inputs, count)
-    words = {
-        shard: merge_words(page_words(page) for _, page in pages[shard]) for shard in range(count)
-    }
-    vocabulary = vocabulary_key(words.values())
-    return {
-        shard: shard_key([(path, _digest(page)) for path, page in pages[shard]], vocabulary)
-        for shard in range(count)
-    }
 
 
 def shard_key(pages: Sequence[tuple[str, str]], vocabulary: str) -> str:
