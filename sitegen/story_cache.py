@@ -25,7 +25,7 @@ import dataclasses
 import datetime
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,37 @@ class Entry:
     key: str  # digest of everything its validation depends on
     story: str  # the encoded Story, as JSON
     exact: str  # as JSON: per seed, the quotes (folded) that matched word for word
+
+
+def new_entry(
+    seeds: tuple[str, ...], key: str, story: Story, exact: Mapping[str, Iterable[str]]
+) -> Entry:
+    """The entry that keeps `story`. Raises TypeError for a field type `decode` cannot
+    rebuild."""
+    matched = {name: sorted(quotes) for name, quotes in sorted(exact.items())}
+    return Entry(
+        seeds=seeds,
+        key=key,
+        story=json.dumps(encode(story), separators=(",", ":")),
+        exact=json.dumps(matched, separators=(",", ":")),
+    )
+
+
+def kept_story(
+    entry: Entry, seed: Callable[[str], Seed]
+) -> tuple[Story, dict[str, set[str]]] | None:
+    """The story an entry keeps and its quotes that matched word for word, per seed;
+    None when the entry is not what `new_entry` made (a damaged row)."""
+    try:
+        story = decode(json.loads(entry.story), seed)
+        matched = {name: set(quotes) for name, quotes in json.loads(entry.exact).items()}
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    if not isinstance(story, Story):
+        return None
+    if not all(isinstance(quote, str) for quotes in matched.values() for quote in quotes):
+        return None
+    return story, matched
 
 
 @dataclass

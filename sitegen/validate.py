@@ -9,7 +9,6 @@ in its seed is a content error like any other.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -40,7 +39,7 @@ from .model import (
 )
 from .quote_checks import Quote, check_quote
 from .seeds import Seed, SeedDecodeError, parse_seed
-from .story_cache import Entry, StoryCache, decode, encode, story_key
+from .story_cache import Entry, StoryCache, kept_story, new_entry, story_key
 from .yaml_source import parse_yaml
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
@@ -572,15 +571,8 @@ def read_story(
     story = reader.read()
     if cache is not None and story is not None and file.text and len(problems) == before:
         seeds = tuple(dict.fromkeys(article.seed.name for article in story.articles))
-        cache.kept[file.path] = Entry(
-            seeds=seeds,
-            key=_story_key(seeds, file.text, library, context),
-            # encode raises TypeError for a field type `decode` cannot rebuild.
-            story=json.dumps(encode(story), separators=(",", ":")),
-            exact=json.dumps(
-                {name: sorted(quotes) for name, quotes in sorted(reader.exact.items())}
-            ),
-        )
+        key = _story_key(seeds, file.text, library, context)
+        cache.kept[file.path] = new_entry(seeds, key, story, reader.exact)
     return story
 
 
@@ -595,16 +587,10 @@ def _cached_story(entry: Entry, text: str, library: SeedLibrary, context: str) -
             raise ValueError(f"seed {name} does not read")
         return found
 
-    try:
-        story = decode(json.loads(entry.story), seed)
-        exact = json.loads(entry.exact)
-        matched = {name: set(quotes) for name, quotes in exact.items()}
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+    kept = kept_story(entry, seed)
+    if kept is None:
         return None
-    if not isinstance(story, Story) or not all(
-        isinstance(quote, str) for quotes in matched.values() for quote in quotes
-    ):
-        return None
+    story, matched = kept
     for name, quotes in matched.items():
         library.matched_now.setdefault(name, set()).update(quotes)
     return story
