@@ -221,8 +221,8 @@ def remember(
     project: Path,
     output: Path,
     inputs: str | None,
-    folder_inode: int = 0,
-    files: Mapping[str, FileRecord] | None = None,
+    folder_inode: int,
+    files: Mapping[str, FileRecord],
 ) -> None:
     """Note that `output` (the folder of that inode) now holds the build of `inputs`,
     made of `files`; or forget it (None).
@@ -233,7 +233,7 @@ def remember(
     # Only this output's entry changes; those of output folders since deleted go.
     builds = {path: kept for path, kept in _read(project).items() if Path(path).is_dir()}
     builds.pop(str(output), None)
-    if inputs is not None and files is not None:
+    if inputs is not None:
         builds[str(output)] = {
             "inputs": inputs,
             "record": record_digest(project),

@@ -23,8 +23,6 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -126,22 +124,6 @@ def _listing(folder: Path) -> set[str]:
     return found
 
 
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for the two renames, so no signal falls between them.
-
-    A held signal is delivered right after, when the new site is complete.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SWAP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 class InterruptHold:
     """From `start()` until the `with` block ends, SIGINT and SIGTERM are noted, not acted on.
 
@@ -180,17 +162,16 @@ class InterruptHold:
 
 
 def _swap(staging: Path, output: Path) -> None:
-    with _signals_held():
-        if not output.exists():
-            os.replace(staging, output)
-            return
-        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}{RETIRED_INFIX}", dir=output.parent))
-        os.replace(output, retired / "site")
-        try:
-            os.replace(staging, output)
-        except OSError:
-            os.replace(retired / "site", output)  # put the old site back
-            raise
+    if not output.exists():
+        os.replace(staging, output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}{RETIRED_INFIX}", dir=output.parent))
+    os.replace(output, retired / "site")
+    try:
+        os.replace(staging, output)
+    except OSError:
+        os.replace(retired / "site", output)  # put the old site back
+        raise
     shutil.rmtree(retired, ignore_errors=True)
 
 
@@ -275,7 +256,11 @@ class Staging:
         return staged.read_bytes() if staged.exists() else (self.output / path).read_bytes()
 
     def commit(self) -> int:
-        """Put the staged site in place; returns the output folder's inode."""
+        """Put the staged site in place; returns the output folder's inode.
+
+        Call it within a started InterruptHold (as `build` does), so that no signal
+        stops it between the two renames of a swap, or among a rebuild's moves.
+        """
         try:
             if self.previous is None:
                 return self._swap_whole()
@@ -296,8 +281,7 @@ class Staging:
         entries = {"staging": str(self.folder), "removed": removed, "moved": moved}
         temporary = journal.with_name(journal.name + ".tmp")
         temporary.write_text(json.dumps(entries), encoding="utf-8")
-        with _signals_held():
-            os.replace(temporary, journal)
-            _apply(self.output, self.folder, removed, moved)
-            journal.unlink()
+        os.replace(temporary, journal)
+        _apply(self.output, self.folder, removed, moved)
+        journal.unlink()
         return self.output.stat().st_ino
