@@ -1,17 +1,21 @@
 """`sitegen serve`: the site on 127.0.0.1 under its base_url path, rebuilt on every change.
 
-The site is built in memory (as `check` does) and served from there, so the
-output folder is never touched. A watcher (watchfiles) sees every change
-under content/, seeds/ and themes/ of the project, and in the theme in use,
-and rebuilds. Each HTML page gets one deferred script, served by us and never
-inline, that listens to the server's build events (server-sent events) and
-reloads the page when a newer build is out. While the content has errors,
-every page is an error page listing them with file and line, never a stale
-page, and it reloads by itself once the content is fixed.
+Each build is a real `build` (search index included) into a folder of its own,
+`.sitegen/serve/` in the project, and pages are served from there: the output
+folder is never touched, and a rebuild is incremental like `build`'s, with the
+same caches, so that saving one story re-renders that story's pages, not the
+archive. A watcher (watchfiles) sees every change under content/, seeds/ and
+themes/ of the project, and in the theme in use, and rebuilds. Each HTML page
+gets one deferred script, served by us and never inline, that listens to the
+server's build events (server-sent events) and reloads the page when a newer
+build is out. While the content has errors, every page is an error page
+listing them with file and line, never a stale page, and it reloads by itself
+once the content is fixed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import mimetypes
 import threading
@@ -26,16 +30,19 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 import yaml
 
-from .anchor_record import write_record
-from .build import check
-from .errors import Problem, Severity
+from .build import build
+from .errors import Location, Problem, Severity
+from .output import OutputRefused, WriteFailed
 from .report import as_text
 from .theme import theme_folder
 
 HOST = "127.0.0.1"
+# serve's own build of the site, kept between runs so that a restart rebuilds nothing.
+SERVE_FOLDER = Path(".sitegen") / "serve"
 RELOAD_SCRIPT_PATH = "/__sitegen/reload.js"
 EVENTS_PATH = "/__sitegen/events"
 WATCHED = ("content", "seeds", "themes")
+WAIT_FOR_REBUILD = 30.0  # seconds a request for a file being replaced waits at most
 KEEPALIVE = 10.0  # seconds between comments on an idle event stream, to notice closed tabs
 RELOAD_SCRIPT = b"""\
 // sitegen serve: reload this page when the site is rebuilt. Only `serve` adds this script.
@@ -56,17 +63,32 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One build as served: its number, its files (empty when it failed) and its problems."""
+    """One build as served: its number, its folder (None when it failed) and its problems."""
 
     generation: int
-    files: dict[str, bytes]
+    folder: Path | None
     problems: tuple[Problem, ...]
     prefix: str  # the base_url's path, such as /sitegen/
     seconds: float
+    rendered: int = 0  # pages rendered anew; the others were the previous build's
+    pages: int = 0
 
     @property
     def ok(self) -> bool:
-        return bool(self.files) and not any(p.severity is Severity.ERROR for p in self.problems)
+        return self.folder is not None and not any(
+            p.severity is Severity.ERROR for p in self.problems
+        )
+
+    def file(self, relative: str) -> Path | None:
+        """The built file at this path under the prefix, if there is one. A path that could
+        leave the folder (`..`, an empty part) is no file of the site."""
+        if self.folder is None:
+            return None
+        parts = relative.split("/")
+        if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
+            return None
+        path = self.folder.joinpath(*parts)
+        return path if path.is_file() else None
 
 
 def path_prefix(base_url: str) -> str:
@@ -145,6 +167,7 @@ class DevServer:
         self.log = log
         self.changed = threading.Condition()
         self.stopping = threading.Event()
+        self.building = threading.Event()  # set while a rebuild may be moving files
         self.snapshot = self._build(1, "/")
         handler = type("Handler", (_Handler,), {"dev": self})
         self.http = ThreadingHTTPServer((HOST, port), handler)
@@ -161,22 +184,31 @@ class DevServer:
 
     def _build(self, generation: int, previous_prefix: str) -> Snapshot:
         start = time.perf_counter()
-        report = check(self.project, self.base_url)
+        folder = self.project / SERVE_FOLDER
+        try:
+            report = build(self.project, folder, self.base_url)
+        except (OutputRefused, WriteFailed) as error:
+            problem = Problem(Location(str(folder)), f"could not build the site to serve: {error}")
+            return Snapshot(generation, None, (problem,), previous_prefix, 0.0)
         seconds = time.perf_counter() - start
         if report.site is not None:
             prefix = path_prefix(report.site.config.base_url)
-        else:
+        else:  # a build that failed early, or found nothing to do
             configured = self.base_url or configured_base_url(self.project)
             prefix = path_prefix(configured) if configured else previous_prefix
-        files = report.files if report.ok else {}
-        if report.ok:
-            # Like build: remember the quotes that matched, so a re-scrape is recognised.
-            write_record(self.project, report.anchor_record)
-        return Snapshot(generation, files, tuple(report.problems), prefix, seconds)
+        served = folder if report.ok else None
+        rendered, pages = report.counts.get("rendered", 0), report.counts.get("pages", 0)
+        return Snapshot(
+            generation, served, tuple(report.problems), prefix, seconds, rendered, pages
+        )
 
     def rebuild(self) -> Snapshot:
         """Build again and tell every open page; returns the new build."""
-        snapshot = self._build(self.snapshot.generation + 1, self.snapshot.prefix)
+        self.building.set()
+        try:
+            snapshot = self._build(self.snapshot.generation + 1, self.snapshot.prefix)
+        finally:
+            self.building.clear()
         with self.changed:
             self.snapshot = snapshot
             self.changed.notify_all()
@@ -186,7 +218,12 @@ class DevServer:
     def report(self, snapshot: Snapshot) -> None:
         if snapshot.problems:
             self.log(as_text(snapshot.problems).rstrip("\n"))
-        state = "built" if snapshot.ok else "not built: fix the errors above"
+        if not snapshot.ok:
+            state = "not built: fix the errors above"
+        elif snapshot.pages:
+            state = f"built, {snapshot.rendered} of {snapshot.pages} pages rendered"
+        else:
+            state = "built, nothing changed"
         self.log(f"build {snapshot.generation} in {snapshot.seconds * 1000:.0f} ms: {state}")
 
     def watched_paths(self) -> list[Path]:
@@ -314,20 +351,33 @@ class _Handler(BaseHTTPRequestHandler):
         relative = path[len(prefix) :]
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
-        files = snapshot.files
-        if relative not in files and f"{relative}/index.html" in files:
+        if snapshot.file(relative) is None and snapshot.file(f"{relative}/index.html"):
             self.redirect(path + "/")
             return
         status = HTTPStatus.OK
-        if relative not in files:
+        data = self.read(snapshot, relative)
+        if data is None:
             status, relative = HTTPStatus.NOT_FOUND, "404.html"
-        data = files.get(relative, b"Not found")
+            data = self.read(snapshot, relative) or b"Not found"
         content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
         if content_type == "text/html":
             data = with_reload_script(data, snapshot.generation)
         if content_type.startswith("text/") or content_type.endswith(("xml", "json")):
             content_type += "; charset=utf-8"
         self.send(status, content_type, data, body)
+
+    def read(self, snapshot: Snapshot, relative: str) -> bytes | None:
+        """The file's bytes, or None. A file missing while a rebuild runs may be one that the
+        rebuild is putting in place: it is looked for again once the rebuild is done."""
+        for attempt in range(2):
+            found = snapshot.file(relative)
+            if found is not None:
+                with contextlib.suppress(OSError):
+                    return found.read_bytes()
+            if attempt or not self.dev.building.is_set():
+                break
+            snapshot = self.dev.wait_for_change(snapshot.generation, WAIT_FOR_REBUILD)
+        return None
 
     def stream_events(self) -> None:
         """Server-sent events: the current build's number now, and each new one as it comes."""

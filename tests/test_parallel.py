@@ -12,6 +12,7 @@ from sitegen import parallel
 from sitegen.build import check
 from sitegen.cli import main
 from sitegen.render.pages import TemplateProblem
+from sitegen.serve import DevServer
 from tests.support.projects import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,21 +73,40 @@ def test_the_pool_is_used_only_where_it_pays(monkeypatch: pytest.MonkeyPatch) ->
     assert counts == [1]  # never fork from a thread other than the main one (sitegen serve)
 
 
-def test_serve_and_plain_check_render_serially(
-    many_stories: Path, monkeypatch: pytest.MonkeyPatch
+def test_plain_check_and_serve_rebuilds_render_serially(
+    many_stories: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SITEGEN_JOBS", "2")
     started: list[int] = []
+    rendered: list[int] = []
     real = parallel.in_story_order
 
     def spy(*arguments: object, **keywords: object) -> object:
         started.append(int(arguments[3]))  # type: ignore[call-overload]
+        rendered.append(int(arguments[2]))  # type: ignore[call-overload]
         return real(*arguments, **keywords)  # type: ignore[arg-type]
 
     monkeypatch.setattr("sitegen.render.site.in_story_order", spy)
-    assert check(many_stories).ok  # as sitegen serve calls it
+    assert check(many_stories).ok
     assert check(many_stories, parallel=True).ok
     assert started == [1, 2]
+    # serve's first build runs before its threads start: in the pool. Its rebuilds run in
+    # the watcher's thread, which must not fork: serially, even with every story to render.
+    project = copy_project(many_stories, tmp_path / "project")
+    server = DevServer(project, port=0, log=lambda line: None)
+    try:
+        assert server.snapshot.ok
+        site = project / "content" / "site.yaml"
+        text = site.read_text(encoding="utf-8")
+        site.write_text(text.replace("title: Sanctions Watch", "title: Watch"), encoding="utf-8")
+        thread = threading.Thread(target=server.rebuild)
+        thread.start()
+        thread.join()
+        assert server.snapshot.ok and server.snapshot.generation == 2
+    finally:
+        server.stop()
+    assert started == [1, 2, 2, 1]
+    assert rendered == [STORIES] * 4  # the new title is on every page
 
 
 def test_a_template_error_in_a_worker_is_located(

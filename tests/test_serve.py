@@ -171,3 +171,48 @@ def test_the_command_prints_its_address_and_stops_on_ctrl_c(project: Path) -> No
         if process.poll() is None:
             process.kill()
             process.wait(timeout=WAIT)
+
+
+def test_a_rebuild_renders_only_what_the_save_changed(project: Path) -> None:
+    """serve builds as `build` does, incrementally, into its own folder: never output/."""
+    stories = project / "content" / "stories"
+    text = (stories / "one.yaml").read_text(encoding="utf-8")
+    (stories / "two.yaml").write_text(
+        text.replace("Council raises the river tax", "Council keeps the bridge toll"),
+        encoding="utf-8",
+    )
+    lines: list[str] = []
+    dev = DevServer(project, port=0, log=lines.append)
+    try:
+        first = dev.snapshot
+        assert first.ok and first.rendered == first.pages > 2
+        one = first.file("stories/one/index.html")
+        assert one is not None
+        before = one.stat().st_mtime_ns, one.stat().st_ino
+
+        edit(stories / "two.yaml", "keeps the bridge toll", "lowers the bridge toll")
+        second = dev.rebuild()
+        assert second.ok and second.pages == first.pages
+        assert 0 < second.rendered < second.pages
+        two = second.file("stories/two/index.html")
+        assert two is not None and "Council lowers the bridge toll" in two.read_text("utf-8")
+        assert (one.stat().st_mtime_ns, one.stat().st_ino) == before  # not written again
+        assert f"{second.rendered} of {second.pages} pages rendered" in lines[-1]
+    finally:
+        dev.stop()
+    assert not (project / "output").exists()
+
+
+@pytest.mark.parametrize(
+    "request_path",
+    # The built site is in .sitegen/serve/ of the project: two levels up is the project.
+    ["../../content/site.yaml", "..%2F..%2Fcontent%2Fsite.yaml", "%2e%2e/%2e%2e/content/site.yaml"],
+)
+def test_no_request_reads_outside_the_built_site(server: DevServer, request_path: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT)
+    connection.request("GET", server.snapshot.prefix + request_path)
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    connection.close()
+    assert response.status == 404
+    assert "base_url" not in body and "root:" not in body
