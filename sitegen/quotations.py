@@ -23,6 +23,7 @@ similarity measure of the alignment (`similarity`).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -36,7 +37,6 @@ OPENING = "“„«"
 CLOSING = "”»"
 STRAIGHT = '"'
 MARKS = OPENING + CLOSING + STRAIGHT
-MARK = re.compile(f"[{re.escape(MARKS)}]")  # found by the regex engine: a seed is long
 MINIMUM_WORDS = 3
 QUOTE_LABELS = ("Quote", "Quotes")
 SOURCE_LABELS = ("Source",)
@@ -108,9 +108,18 @@ def _is_opening(text: str, position: int) -> bool:
     return False
 
 
-def _marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
-    """The quotation marks of text[start:end], each with whether it opens."""
-    return [(m.start(), _is_opening(text, m.start())) for m in MARK.finditer(text, start, end)]
+def _marks(text: str) -> list[tuple[int, bool]]:
+    """The quotation marks of the text, in text order, each with whether it opens."""
+    # Found mark by mark with str.find (memchr), several times faster than one scan of
+    # the regex engine over the text; and once for the whole text rather than once a
+    # paragraph, as most paragraphs have none.
+    positions = []
+    for mark in MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(mark, at + 1)
+    return [(position, _is_opening(text, position)) for position in sorted(positions)]
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -134,9 +143,13 @@ def _spans(seed: Seed, omitted: Sequence[Span]) -> list[tuple[Span, int, int]]:
     paragraphs = seed.paragraphs
     found: list[tuple[Span, int, int]] = []
     carried: tuple[int, int] | None = None  # an opening mark still open: (offset, paragraph)
+    text_marks = _marks(text)
+    positions = [position for position, _ in text_marks]
     for number, paragraph in enumerate(paragraphs):
         body = paragraph.label_end if paragraph.label else paragraph.start
-        marks = _marks(text, body, paragraph.end)
+        marks = text_marks[
+            bisect.bisect_left(positions, body) : bisect.bisect_left(positions, paragraph.end)
+        ]
         if carried is not None:
             # A quotation left open goes on only if this paragraph closes it before opening another.
             first = marks[0] if marks else None

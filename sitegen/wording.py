@@ -9,12 +9,11 @@ is *only* in this one (the other drops it, or this one adds it).
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple, cast
 
 from .model import Span
 
@@ -36,11 +35,16 @@ class Wording:
     places: list[tuple[int, int]]  # (start, end) in the seed
 
 
-@dataclass(frozen=True)
-class Run:
-    """Consecutive words of one wording that the other does not share."""
+class Run(NamedTuple):
+    """Consecutive words of one wording that the other does not share: seed offsets,
+    end exclusive, as in a Span.
 
-    span: Span
+    A named tuple, not a frozen dataclass with a Span: a story's view makes hundreds
+    of runs, and a tuple costs a third as much to make.
+    """
+
+    start: int
+    end: int
     difference: Difference
 
 
@@ -53,10 +57,19 @@ class WordingDifferences:
     shared: float  # of the words of both, in order; 1.0 for two empty wordings
 
 
-@functools.lru_cache(maxsize=1 << 16)
+# What each token compares as, kept across stories: news copy repeats its words, and a
+# dict read inline costs less than a call per token. Cleared when full, so that a long
+# `sitegen serve` does not grow it without end.
+_keys: dict[str, str] = {}
+_KEYS_LIMIT = 1 << 16
+
+
 def _key(token: str) -> str:
-    """What a token compares as; '' for punctuation. Cached: news copy repeats its words."""
-    return NOT_WORD.sub("", unicodedata.normalize("NFKC", token).casefold())
+    """What a token compares as; '' for punctuation."""
+    if len(_keys) >= _KEYS_LIMIT:
+        _keys.clear()
+    key = _keys[token] = NOT_WORD.sub("", unicodedata.normalize("NFKC", token).casefold())
+    return key
 
 
 def words(text: str, spans: Sequence[Span]) -> Wording:
@@ -64,8 +77,18 @@ def words(text: str, spans: Sequence[Span]) -> Wording:
     keys: list[str] = []
     places: list[tuple[int, int]] = []
     for span in spans:
-        for token in TOKEN.finditer(text, span.start, span.end):
-            key = _key(token.group())
+        # Each token's key and place read by map() (in C), not a statement each: a story's
+        # view reads thousands of words. A span of known words only, the common case, is
+        # taken whole.
+        tokens = list(TOKEN.finditer(text, span.start, span.end))
+        found = list(map(_keys.get, map(re.Match.group, tokens)))
+        if all(found):
+            keys += cast(list[str], found)  # all() saw no None
+            places += map(re.Match.span, tokens)
+            continue
+        for token, key in zip(tokens, found, strict=True):
+            if key is None:
+                key = _key(token[0])
             if key:
                 keys.append(key)
                 places.append(token.span())
@@ -93,7 +116,7 @@ def differences(first: Wording, second: Wording) -> WordingDifferences:
 
 def _run(wording: Wording, start: int, end: int, kind: Difference) -> Run:
     """The run of words start..end - 1 of a wording."""
-    return Run(Span(wording.places[start][0], wording.places[end - 1][1]), kind)
+    return Run(wording.places[start][0], wording.places[end - 1][1], kind)
 
 
 def matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int, int]]:

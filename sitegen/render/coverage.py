@@ -9,13 +9,15 @@ same alignment for other tools, its offsets those of `annotations.jsonld`.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import urls
 from ..align import (
@@ -120,7 +122,9 @@ def display_spans(
     article is missing from the view.
     """
     shown: list[tuple[Span, int]] = []
-    for passage in sorted(passages, key=lambda p: p.span.start):
+    if len(passages) > 1:
+        passages = sorted(passages, key=lambda p: p.span.start)
+    for passage in passages:
         run: list[Sentence] = []
         for index in passage.sentences:
             sentence = sentences[index]
@@ -135,6 +139,30 @@ def display_spans(
     return shown
 
 
+# What markupsafe.escape replaces: where a cell has none of these, its pieces are
+# its HTML as they are (most cells: the seeds' quotation marks are mostly curly).
+_ESCAPED = re.compile("[&<>'\"]")
+
+
+def _escaped(text: str) -> str:
+    """`markupsafe.escape(text)` as a plain str, the same entities in the same order.
+
+    A cell is escaped piece by piece: one Markup object for each (and a Markup for
+    each result) cost more than the text's five replacements.
+    """
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _cell_html(
     text: str,
     span: Span,
@@ -146,58 +174,66 @@ def _cell_html(
     Quotations are the outer elements; a run that crosses a quotation's edge is
     cut there, so the elements nest.
     """
-    if not quotations and all(a.span.end <= b.span.start for a, b in itertools.pairwise(runs)):
-        return _runs_html(text, span, runs)
-    cuts = {span.start, span.end}
+    start, end = span.start, span.end
+    escape = _escaped if _ESCAPED.search(text, start, end) else _unchanged
+    # The runs are those of every paragraph of the cell: only this one's make pieces.
+    runs = [run for run in runs if run.start < end and start < run.end]
+    if not quotations and all(a.end <= b.start for a, b in itertools.pairwise(runs)):
+        return Markup(_runs_html(text, span, runs, escape))
+    # A piece of text between two cuts is in a quotation (or run) or not as a whole, and
+    # which one it is in changes only where one starts or ends: looked up only there.
+    run_edges = {start}
     for run in runs:
-        cuts.update(c for c in (run.span.start, run.span.end) if span.start < c < span.end)
+        run_edges.update((max(run.start, start), min(run.end, end)))
+    quotation_edges = {start}
     for quotation, _ in quotations:
-        cuts.update(
-            c for c in (quotation.span.start, quotation.span.end) if span.start < c < span.end
-        )
-    points = sorted(cuts)
+        for edge in (quotation.span.start, quotation.span.end):
+            if start < edge < end:
+                quotation_edges.add(edge)
+    points = sorted(run_edges | quotation_edges | {end})
     out: list[str] = []
     open_quotation: tuple[Quotation, int] | None = None
+    differing: Run | None = None
     for left, right in itertools.pairwise(points):
-        inside = next(
-            (q for q in quotations if q[0].span.start <= left and right <= q[0].span.end), None
-        )
-        if inside is not open_quotation:
-            if open_quotation is not None:
-                out.append(_close_quotation(open_quotation, left))
-            if inside is not None:
-                out.append("<q>")
-            open_quotation = inside
-        differing = next((r for r in runs if r.span.start <= left and right <= r.span.end), None)
-        piece = str(escape(text[left:right]))
+        if left in quotation_edges:
+            inside = next(
+                (q for q in quotations if q[0].span.start <= left and right <= q[0].span.end),
+                None,
+            )
+            if inside is not open_quotation:
+                if open_quotation is not None:
+                    out.append(_close_quotation(open_quotation, left))
+                if inside is not None:
+                    out.append("<q>")
+                open_quotation = inside
+        if left in run_edges:
+            differing = next((r for r in runs if r.start <= left and right <= r.end), None)
+        piece = escape(text[left:right])
         if differing is None:
             out.append(piece)
         else:
             out.append(f"{_WORDING[differing.difference]}{piece}</u>")
     if open_quotation is not None:
-        out.append(_close_quotation(open_quotation, span.end))
+        out.append(_close_quotation(open_quotation, end))
     return Markup("".join(out))
 
 
-def _runs_html(text: str, span: Span, runs: Sequence[Run]) -> Markup:
+def _runs_html(text: str, span: Span, runs: Sequence[Run], escape: Callable[[str], str]) -> str:
     """_cell_html of runs in text order that do not overlap (as one comparison of two
-    wordings gives them), and no quotation: the common cell, made without cutting the
-    text at every edge first. Each run cut to the span is one piece, as is the text
-    between two runs, so the markup is _cell_html's to the byte."""
+    wordings gives them), each overlapping the span, and no quotation: the common cell,
+    made without cutting the text at every edge first. Each run cut to the span is one
+    piece, as is the text between two runs, so the markup is _cell_html's to the byte."""
     out: list[str] = []
     at = span.start
     for run in runs:
-        left, right = max(run.span.start, span.start), min(run.span.end, span.end)
-        if left >= right:
-            continue
+        left, right = max(run.start, span.start), min(run.end, span.end)
         if at < left:
             out.append(escape(text[at:left]))
-        piece = escape(text[left:right])
-        out.append(f"{_WORDING[run.difference]}{piece}</u>")
+        out.append(f"{_WORDING[run.difference]}{escape(text[left:right])}</u>")
         at = right
     if at < span.end:
         out.append(escape(text[at : span.end]))
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def _close_quotation(quotation: tuple[Quotation, int], at: int) -> str:
@@ -272,10 +308,11 @@ class CoverageBuilder:
         rows = []
         furthest = {article.id: -1 for article in self.story.articles}
         for number, group in enumerate(self.alignment.rows, start=1):
+            # Most rows are told by few of the story's articles: the others show nothing.
             shown = {
-                article.id: display_spans(
-                    group.passages_of(article.id), self.alignment.sentences[article.id]
-                )
+                article.id: display_spans(passages, self.alignment.sentences[article.id])
+                if (passages := group.passages_of(article.id))
+                else []
                 for article in self.story.articles
             }
             told = [article_id for article_id, spans in shown.items() if spans]
@@ -344,9 +381,12 @@ class CoverageBuilder:
 
     def article_coverage(self, article: Article, rows: Sequence[Row]) -> ArticleCoverage:
         sentences = self.alignment.sentences[article.id]
+        # The groups (`alignment.groups`) are the rows that are not unique: read from the
+        # rows, as a set does not need the groups' order, which costs a sort each time.
         shared_indexes = {
             index
-            for group in self.alignment.groups
+            for group in self.alignment.rows
+            if group.kind != "unique"
             for passage in group.passages_of(article.id)
             for index in passage.sentences
         }
@@ -382,7 +422,7 @@ class CoverageBuilder:
         return source.name if source else article.source
 
     def quotation_views(self, rows: Sequence[Row]) -> list[QuotationView]:
-        places = self.cell_places(rows)
+        cells = self.cells_holding_quotations(rows)
         views = []
         for number, group in enumerate(self.quotation_groups, start=1):
             items = []
@@ -394,28 +434,39 @@ class CoverageBuilder:
                         article=article,
                         text=" ".join(text.split()),
                         speaker=quotation.speaker,
-                        row=self.cell_holding(places[quotation.article], quotation.span.start),
+                        row=cells.get((quotation.article, quotation.span.start), ""),
                     )
                 )
             views.append(QuotationView(number, tuple(items)))
         # Quotations more than one outlet carries first, then in story order.
         return sorted(views, key=lambda view: (not view.linked, view.number))
 
-    def cell_places(self, rows: Sequence[Row]) -> dict[str, list[tuple[Span, str]]]:
-        """Each article's sentence spans (or passage spans, for a passage of none) in the
-        order of the rows, with the id of the cell that shows them."""
-        places: dict[str, list[tuple[Span, str]]] = {article: [] for article in self.articles}
+    def cells_holding_quotations(self, rows: Sequence[Row]) -> dict[tuple[str, int], str]:
+        """By (article, start) of each quotation, the id of the first cell, in row order,
+        with a sentence (or, for a passage of none, the passage) that holds the start.
+        A start no cell holds has none."""
+        starts: dict[str, list[int]] = {}
+        for quotation in self.quotation_number:
+            starts.setdefault(quotation.article, []).append(quotation.span.start)
+        for article_starts in starts.values():
+            article_starts.sort()
+        # Each shown span looks its quotations up among the sorted starts: a story has
+        # many more sentences than quotations.
+        cells: dict[tuple[str, int], str] = {}
         for row in rows:
             for passage in row.group.passages:
+                offsets = starts.get(passage.article)
+                if not offsets:
+                    continue
                 sentences = self.alignment.sentences[passage.article]
                 spans = [sentences[i].span for i in passage.sentences] or [passage.span]
-                places[passage.article] += [(span, f"{row.id}-{passage.article}") for span in spans]
-        return places
-
-    @staticmethod
-    def cell_holding(places: Sequence[tuple[Span, str]], offset: int) -> str:
-        """The id of the first cell, in row order, that holds `offset`; '' for none."""
-        return next((cell for span, cell in places if span.start <= offset < span.end), "")
+                for span in spans:
+                    at = bisect.bisect_left(offsets, span.start)
+                    while at < len(offsets) and offsets[at] < span.end:
+                        cell = f"{row.id}-{passage.article}"
+                        cells.setdefault((passage.article, offsets[at]), cell)
+                        at += 1
+        return cells
 
 
 def coverage_view(site: Site, story: Story, alignment: StoryAlignment) -> CoverageView:
@@ -426,8 +477,8 @@ def coverage_view(site: Site, story: Story, alignment: StoryAlignment) -> Covera
 # -- alignment.json -------------------------------------------------------------
 
 
-def _passage_data(story: Story, passage: AlignedPassage, score: bool = True) -> dict[str, Any]:
-    text = story.article(passage.article).seed.text
+def _passage_data(text: str, passage: AlignedPassage, score: bool = True) -> dict[str, Any]:
+    """The passage as data, `text` the seed text of its article."""
     data: dict[str, Any] = {
         "article": passage.article,
         "start": passage.span.start,
@@ -449,6 +500,8 @@ def render_alignment(
     story order), then the groups the aligner found (in reading order).
     """
     site_urls = urls.Urls(site.config.base_url)
+    # By article id: Story.article looks an article up among all of them, for each passage.
+    texts = {article.id: article.seed.text for article in story.articles}
     groups = []
     for group in alignment.groups:
         data: dict[str, Any] = {"origin": "editor" if group.kind == "editor" else "automatic"}
@@ -456,7 +509,7 @@ def render_alignment(
             data["title"] = story.comparisons[group.comparison - 1].title
         data["score"] = group.score
         data["moved"] = group.moved
-        data["passages"] = [_passage_data(story, p) for p in group.passages]
+        data["passages"] = [_passage_data(texts[p.article], p) for p in group.passages]
         groups.append(data)
     document = {
         "story": story.slug,
@@ -484,7 +537,7 @@ def render_alignment(
         },
         "groups": groups,
         "unique": [
-            _passage_data(story, passage, score=False)
+            _passage_data(texts[passage.article], passage, score=False)
             for group in alignment.unique
             for passage in group.passages
         ],
@@ -496,7 +549,7 @@ def render_alignment(
                         "article": q.article,
                         "start": q.span.start,
                         "end": q.span.end,
-                        "text": story.article(q.article).seed.text[q.span.start : q.span.end],
+                        "text": texts[q.article][q.span.start : q.span.end],
                         "speaker": q.speaker,
                     }
                     for q in group.quotations
