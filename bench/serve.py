@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""How long `sitegen serve` takes to show a save, on a project of the benchmark corpus.
+
+Run by hand (it edits the project's first story and puts it back):
+
+    python3 bench/serve.py /var/tmp/sitegen-bench/n1000/sitegen
+
+Starts serve's server object (no HTTP requests), times its first build, three saves
+of the first story's title (the first two bring words new to the site, which makes
+every search shard again; the third does not), putting the story back, and a restart
+over the unchanged project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from sitegen.serve import DevServer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", type=Path, help="a sitegen project, such as bench/run's corpus")
+    project = parser.parse_args().project
+    started = time.perf_counter()
+    server = DevServer(project, port=0, log=lambda line: None)
+    print(f"first build: {time.perf_counter() - started:.2f} s")
+    story = sorted((project / "content" / "stories").glob("*.yaml"))[0]
+    original = story.read_text(encoding="utf-8")
+    title, rest = original.split("\n", 1)
+    try:
+        for edit in ("(serve zqx)", "(serve zqy)", "(serve zqx)"):
+            story.write_text(f"{title} {edit}\n{rest}", encoding="utf-8")
+            build = server.rebuild()
+            rendered = f"{build.rendered} of {build.pages} pages rendered"
+            print(f"save '{edit}': {build.seconds:.2f} s, {rendered}")
+    finally:
+        story.write_text(original, encoding="utf-8")
+    print(f"story put back: {server.rebuild().seconds:.2f} s")
+    server.stop()
+    started = time.perf_counter()
+    DevServer(project, port=0, log=lambda line: None).stop()
+    print(f"restart, nothing changed: {time.perf_counter() - started:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
