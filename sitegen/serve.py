@@ -42,7 +42,6 @@ SERVE_FOLDER = Path(".sitegen") / "serve"
 RELOAD_SCRIPT_PATH = "/__sitegen/reload.js"
 EVENTS_PATH = "/__sitegen/events"
 WATCHED = ("content", "seeds", "themes")
-WAIT_FOR_REBUILD = 30.0  # seconds a request for a file being replaced waits at most
 KEEPALIVE = 10.0  # seconds between comments on an idle event stream, to notice closed tabs
 RELOAD_SCRIPT = b"""\
 // sitegen serve: reload this page when the site is rebuilt. Only `serve` adds this script.
@@ -167,7 +166,6 @@ class DevServer:
         self.log = log
         self.changed = threading.Condition()
         self.stopping = threading.Event()
-        self.building = threading.Event()  # set while a rebuild may be moving files
         self.snapshot = self._build(1, "/")
         handler = type("Handler", (_Handler,), {"dev": self})
         self.http = ThreadingHTTPServer((HOST, port), handler)
@@ -204,11 +202,7 @@ class DevServer:
 
     def rebuild(self) -> Snapshot:
         """Build again and tell every open page; returns the new build."""
-        self.building.set()
-        try:
-            snapshot = self._build(self.snapshot.generation + 1, self.snapshot.prefix)
-        finally:
-            self.building.clear()
+        snapshot = self._build(self.snapshot.generation + 1, self.snapshot.prefix)
         with self.changed:
             self.snapshot = snapshot
             self.changed.notify_all()
@@ -366,17 +360,15 @@ class _Handler(BaseHTTPRequestHandler):
             content_type += "; charset=utf-8"
         self.send(status, content_type, data, body)
 
-    def read(self, snapshot: Snapshot, relative: str) -> bytes | None:
-        """The file's bytes, or None. A file missing while a rebuild runs may be one that the
-        rebuild is putting in place: it is looked for again once the rebuild is done."""
-        for attempt in range(2):
-            found = snapshot.file(relative)
-            if found is not None:
-                with contextlib.suppress(OSError):
-                    return found.read_bytes()
-            if attempt or not self.dev.building.is_set():
-                break
-            snapshot = self.dev.wait_for_change(snapshot.generation, WAIT_FOR_REBUILD)
+    @staticmethod
+    def read(snapshot: Snapshot, relative: str) -> bytes | None:
+        """The file's bytes, or None. A rebuild may be replacing it: the page then gets
+        the rebuild's event and loads again."""
+        found = snapshot.file(relative)
+        if found is None:
+            return None
+        with contextlib.suppress(OSError):
+            return found.read_bytes()
         return None
 
     def stream_events(self) -> None:

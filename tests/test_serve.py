@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.serve import DevServer
+from tests.support.projects import copy_project
 
 SITES = Path(__file__).parent / "sites"
 WAIT = 15.0  # seconds: the longest any rebuild may take to be seen here
@@ -37,9 +37,7 @@ def fetch(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(SITES / "minimal", project)
-    return project
+    return copy_project(SITES / "minimal", tmp_path / "project")
 
 
 @pytest.fixture
@@ -216,3 +214,21 @@ def test_no_request_reads_outside_the_built_site(server: DevServer, request_path
     connection.close()
     assert response.status == 404
     assert "base_url" not in body and "root:" not in body
+
+
+def test_a_serve_folder_that_is_not_a_build_is_an_error_not_a_crash(project: Path) -> None:
+    folder = project / ".sitegen" / "serve"
+    folder.parent.mkdir(parents=True)
+    folder.write_text("not a site", encoding="utf-8")
+    lines: list[str] = []
+    dev = DevServer(project, port=0, log=lines.append)
+    try:
+        assert not dev.snapshot.ok
+        [problem] = dev.snapshot.problems
+        assert "could not build the site to serve" in problem.message
+        assert "is a file, not a folder" in problem.message
+        dev.report(dev.snapshot)
+        assert "not built: fix the errors above" in lines[-1]
+    finally:
+        dev.stop()
+    assert folder.read_text(encoding="utf-8") == "not a site"  # left as it was

@@ -140,7 +140,9 @@ def check(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 def test_minimal_site_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = tmp_path / "out"
-    assert main(["build", "--source", str(MINIMAL), "--output", str(output)]) == 0
+    # A copy: a build keeps its notes in the project (.sitegen/), not in the fixture.
+    project = copy_project(MINIMAL, tmp_path / "project")
+    assert main(["build", "--source", str(project), "--output", str(output)]) == 0
     assert capsys.readouterr().err == ""
     for page in ("index.html", "stories/one/index.html", "digests/week-21/index.html"):
         assert (output / page).is_file()

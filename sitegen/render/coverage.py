@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import urls
 from ..align import (
@@ -140,23 +140,13 @@ def display_spans(
 
 
 # What markupsafe.escape replaces: where a cell has none of these, its pieces are
-# its HTML as they are (most cells: the seeds' quotation marks are mostly curly).
+# its HTML as they are (most cells: the seeds' quotation marks are mostly curly), and
+# are not made into a Markup object each only to be joined as text.
 _ESCAPED = re.compile("[&<>'\"]")
 
 
 def _escaped(text: str) -> str:
-    """`markupsafe.escape(text)` as a plain str, the same entities in the same order.
-
-    A cell is escaped piece by piece: one Markup object for each (and a Markup for
-    each result) cost more than the text's five replacements.
-    """
-    return (
-        text.replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
+    return str(escape(text))
 
 
 def _unchanged(text: str) -> str:
@@ -175,11 +165,11 @@ def _cell_html(
     cut there, so the elements nest.
     """
     start, end = span.start, span.end
-    escape = _escaped if _ESCAPED.search(text, start, end) else _unchanged
+    escaped = _escaped if _ESCAPED.search(text, start, end) else _unchanged
     # The runs are those of every paragraph of the cell: only this one's make pieces.
     runs = [run for run in runs if run.start < end and start < run.end]
     if not quotations and all(a.end <= b.start for a, b in itertools.pairwise(runs)):
-        return Markup(_runs_html(text, span, runs, escape))
+        return Markup(_runs_html(text, span, runs, escaped))
     # A piece of text between two cuts is in a quotation (or run) or not as a whole, and
     # which one it is in changes only where one starts or ends: looked up only there.
     run_edges = {start}
@@ -208,7 +198,7 @@ def _cell_html(
                 open_quotation = inside
         if left in run_edges:
             differing = next((r for r in runs if r.start <= left and right <= r.end), None)
-        piece = escape(text[left:right])
+        piece = escaped(text[left:right])
         if differing is None:
             out.append(piece)
         else:
@@ -218,7 +208,7 @@ def _cell_html(
     return Markup("".join(out))
 
 
-def _runs_html(text: str, span: Span, runs: Sequence[Run], escape: Callable[[str], str]) -> str:
+def _runs_html(text: str, span: Span, runs: Sequence[Run], escaped: Callable[[str], str]) -> str:
     """_cell_html of runs in text order that do not overlap (as one comparison of two
     wordings gives them), each overlapping the span, and no quotation: the common cell,
     made without cutting the text at every edge first. Each run cut to the span is one
@@ -228,11 +218,11 @@ def _runs_html(text: str, span: Span, runs: Sequence[Run], escape: Callable[[str
     for run in runs:
         left, right = max(run.start, span.start), min(run.end, span.end)
         if at < left:
-            out.append(escape(text[at:left]))
-        out.append(f"{_WORDING[run.difference]}{escape(text[left:right])}</u>")
+            out.append(escaped(text[at:left]))
+        out.append(f"{_WORDING[run.difference]}{escaped(text[left:right])}</u>")
         at = right
     if at < span.end:
-        out.append(escape(text[at : span.end]))
+        out.append(escaped(text[at : span.end]))
     return "".join(out)
 
 
