@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .model import Site
     from .progress import Progress
     from .reuse import Reuse
-    from .search import SearchEntry, Words
+    from .search import SearchEntry
     from .search_inputs import SearchInputs
     from .story_cache import StoryCache
     from .theme import Theme
@@ -337,21 +337,23 @@ def _search_into(
     digest), or from the page itself when not kept. When no page changed, the whole
     index is the previous build's; otherwise only the shards (search.index_shards)
     whose key changed are made, and only their pages' entries are read, a shard at a
-    time. A shard's key needs the words of the whole site: each shard's are kept by
-    its list of pages, and made again when that changes.
+    time. A shard's key is its pages'. The word bundle (several shards only) is made
+    again when the words of a shard changed: each shard's are kept by its list of
+    pages, and made again from its pages' words when that list changes.
     """
     from .cache_keys import digest
     from .search import (
         SearchEntry,
         SearchInput,
+        ShardWords,
         index_shards,
-        merge_words,
         search_entry,
         shard_count,
         shard_key,
         shard_of,
+        shard_words,
         shards_file,
-        vocabulary_key,
+        words_key,
     )
 
     previous = reuse.previous.manifest.search if reuse.previous is not None else {}
@@ -390,46 +392,54 @@ def _search_into(
         shard: digest([f"{path}\0{indexed[path]}" for path in paths])
         for shard, paths in pages.items()
     }
-    known = kept.shard_words(lists.values())
-    new_words: dict[str, Words] = {}
-    for shard, paths in pages.items():
-        if lists[shard] not in known:
-            names = [indexed[path] for path in paths]
-            words = {name: fresh[name].word_sets() for name in names if name in fresh}
-            words.update(kept.words(name for name in names if name not in words))
-            unknown = [path for path in paths if indexed[path] not in words]
-            words.update((name, entry.word_sets()) for name, entry in entries(unknown).items())
-            known[lists[shard]] = new_words[lists[shard]] = merge_words(words.values())
-    words_by_shard = {shard: known[lists[shard]] for shard in pages}
-    vocabulary = vocabulary_key(words_by_shard.values())
     stale: list[int] = []
     made: list[str] = []
+
+    def reused(unit: str, key: str) -> bool:
+        files = reuse.reused(unit, digest([reuse.keys.site_key, key]))
+        for path in files or ():
+            staging.add(path, None)
+        made.extend(files or ())
+        return files is not None
+
     for shard, paths in pages.items():
-        unit = f"search:{count}:{shard}"
-        listed = [(path, indexed[path]) for path in paths]
-        shard_digest = digest([reuse.keys.site_key, shard_key(listed, vocabulary)])
-        reused = reuse.reused(unit, shard_digest)
-        if reused is None:
+        if not reused(f"search:{count}:{shard}", shard_key([(p, indexed[p]) for p in paths])):
             stale.append(shard)
-        else:
-            for path in reused:
-                staging.add(path, None)
-            made += reused
+    # The word bundle needs the words of every shard: kept by the shard's list of pages,
+    # made again from its pages' words when that list changed.
+    words_by_shard: dict[int, ShardWords] | None = None
+    new_words: dict[str, ShardWords] = {}
+    if count > 1:
+        known = kept.shard_words(lists.values())
+        for shard, paths in pages.items():
+            if lists[shard] not in known:
+                names = [indexed[path] for path in paths]
+                words = {name: fresh[name].word_sets() for name in names if name in fresh}
+                words.update(kept.words(name for name in names if name not in words))
+                unknown = [path for path in paths if indexed[path] not in words]
+                words.update((n, entry.word_sets()) for n, entry in entries(unknown).items())
+                known[lists[shard]] = new_words[lists[shard]] = shard_words(words.values())
+        words_by_shard = {shard: known[lists[shard]] for shard in pages}
+        if reused(f"search:{count}:words", words_key(words_by_shard)):
+            words_by_shard = None
 
     def read(shard: int) -> list[tuple[str, SearchInput]]:
         found = entries(pages[shard])
         return [(path, found[indexed[path]].input) for path in pages[shard]]
 
     sizes = {shard: len(paths) for shard, paths in pages.items()}
-    shards = index_shards(sizes, read, words_by_shard, stale)
-    if isinstance(shards, Problem):
-        problems.extend([shards])
+    bundles = index_shards(sizes, read, stale, words_by_shard)
+    if isinstance(bundles, Problem):
+        problems.extend([bundles])
         return
-    for shard, shard_files in shards.items():
-        for path, data in shard_files.items():
+    for unit, unit_files in [
+        *((f"search:{count}:{shard}", files) for shard, files in bundles.shards.items()),
+        *([(f"search:{count}:words", bundles.words)] if bundles.words is not None else []),
+    ]:
+        for path, data in unit_files.items():
             staging.add(path, data)
-        reuse.made(f"search:{count}:{shard}", tuple(shard_files))
-        made += shard_files
+        reuse.made(unit, tuple(unit_files))
+        made.extend(unit_files)
     path, data = shards_file(count)
     staging.add(path, data)
     reuse.made("search", (path, *sorted(made)))

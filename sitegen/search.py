@@ -55,7 +55,7 @@ import subprocess
 import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
@@ -93,7 +93,11 @@ SearchInput: TypeAlias = str
 """What Pagefind reads of one page, as a small HTML document (see `search_input`)."""
 
 Words: TypeAlias = Mapping[str, frozenset[str]]
-"""Words of a page or a shard by language (see `page_words`): what vocabulary pages need."""
+"""Words of a page by language (see `page_words`)."""
+
+ShardWords: TypeAlias = Mapping[str, str]
+"""Words of a shard's pages by language, sorted and space-separated (see `shard_words`):
+what the word bundle is made of."""
 
 
 @dataclass(frozen=True)
@@ -462,30 +466,38 @@ def shard_folder(shard: int) -> str:
 
 
 def shards_file(count: int) -> tuple[str, bytes]:
-    """`pagefind/shards.json`: the bundle folders of the `count` shards, relative to it.
+    """`pagefind/shards.json`: the bundle folders of the `count` shards, relative to it,
+    and of the word bundle when there is more than one shard.
 
     The theme's script reads it to know what to load, so no page depends on the count.
     """
     if count < 1:
         raise ValueError(f"a search index has at least 1 shard, not {count}")
-    bundles = [shard_folder(shard).removeprefix(f"{SEARCH_FOLDER}/") for shard in range(count)]
-    return SHARDS_FILE, (json.dumps({"bundles": bundles}) + "\n").encode("utf-8")
+    inside = f"{SEARCH_FOLDER}/"
+    listed: dict[str, Any] = {
+        "bundles": [shard_folder(shard).removeprefix(inside) for shard in range(count)]
+    }
+    if count > 1:
+        listed["words"] = WORDS_FOLDER.removeprefix(inside)
+    return SHARDS_FILE, (json.dumps(listed) + "\n").encode("utf-8")
 
 
 def build_search_index(inputs: Sequence[tuple[str, SearchInput]]) -> SearchIndex | Problem:
     """The search index of the pages (path, `search_input`), or why Pagefind could not make it.
 
-    All of it: every shard (`shard_count` of them) and `shards_file`. The same pages
-    give byte-identical files, in whatever order they come (unless they are in several
-    languages or have filters: Pagefind 1.5 orders those by hash).
+    All of it: every shard (`shard_count` of them), the word bundle when there are
+    several, and `shards_file`. The same pages give byte-identical files, in whatever
+    order they come (unless they are in several languages or have filters: Pagefind 1.5
+    orders those by hash).
     """
     count = shard_count(len(inputs))
-    shards = build_search_shards(inputs, count)
-    if isinstance(shards, Problem):
-        return shards
+    made = build_search_shards(inputs, count)
+    if isinstance(made, Problem):
+        return made
     files = dict([shards_file(count)])
-    for shard in shards.values():
+    for shard in made.shards.values():
         files.update(shard)
+    files.update(made.words or {})
     return SearchIndex(dict(sorted(files.items())))
 
 
@@ -493,47 +505,61 @@ def build_search_shards(
     inputs: Sequence[tuple[str, SearchInput]],
     count: int,
     only: Collection[int] | None = None,
-    words: Mapping[int, Words] | None = None,
-) -> dict[int, dict[str, bytes]] | Problem:
+) -> Bundles | Problem:
     """Shards of the index of the pages (path, `search_input`): those in `only`, else all.
 
-    Each shard is made of the pages that `shard_of` puts in it, and of the words of the
-    others (see "Shards" below): `inputs` hold every page of the shards made, and
-    `words` the words of every shard (`merge_words` of its pages' `page_words`); without
-    `words`, `inputs` must be all the site's pages and the words are taken from them.
+    Each shard is made of the pages that `shard_of` puts in it; `inputs` hold every page
+    of the shards made. Without `only` (every shard made) and with more than one shard,
+    the word bundle is made too, of the words of every shard (see "Shards" below).
     `index_shards` says what comes back. A shard's bytes are the same as long as its
     `shard_key` is.
     """
     pages = _pages_by_shard(inputs, count)
-    if words is None:
+    words = None
+    if only is None and count > 1:
         words = {
-            shard: merge_words(page_words(page) for _, page in pages[shard])
+            shard: shard_words(page_words(page) for _, page in pages[shard])
             for shard in range(count)
         }
     sizes = {shard: len(shard_pages) for shard, shard_pages in pages.items()}
-    return index_shards(sizes, pages.__getitem__, words, only)
+    return index_shards(sizes, pages.__getitem__, only, words)
+
+
+@dataclass(frozen=True)
+class Bundles:
+    """The files of the Pagefind bundles a build made, by output path."""
+
+    shards: dict[int, dict[str, bytes]]  # of each shard made (under pagefind/<k>/)
+    words: dict[str, bytes] | None  # of the word bundle (under pagefind/words/), when made
 
 
 def index_shards(
     sizes: Mapping[int, int],
     read: Callable[[int], Sequence[tuple[str, SearchInput]]],
-    words: Mapping[int, Words],
     only: Collection[int] | None = None,
-) -> dict[int, dict[str, bytes]] | Problem:
+    words: Mapping[int, ShardWords] | None = None,
+) -> Bundles | Problem:
     """Shards of the index of a site of `len(sizes)` shards: those in `only`, else all.
 
-    `sizes` gives the number of pages of each shard, `words` its words, and `read(k)`
-    the pages of shard k to index (path, `search_input`), in path order: called for
-    each shard made, when its turn comes, so that only the shards being made are in
-    memory (from a thread of this process: `read` must allow it). Gives each shard
-    made its files, by output path (under `pagefind/<k>/`, `shard.json` included),
-    or the problem of the first shard Pagefind failed on. As many Pagefind processes
-    run at once as this process may use CPUs (or SITEGEN_JOBS says).
+    `sizes` gives the number of pages of each shard, and `read(k)` the pages of shard k
+    to index (path, `search_input`), in path order: called for each shard made, when its
+    turn comes, so that only the shards being made are in memory (from a thread of this
+    process: `read` must allow it). With `words` (the `shard_words` of every shard) the
+    word bundle is made too. Gives each shard made its files (under `pagefind/<k>/`,
+    `shard.json` included) and the word bundle's (under `pagefind/words/`, its
+    `words.json` included), or the problem of the first bundle Pagefind failed on. As
+    many Pagefind processes run at once as this process may use CPUs (or SITEGEN_JOBS
+    says).
     """
     count = len(sizes)
     wanted = _wanted(count, only)
-    if not wanted:
-        return {}
+    jobs: dict[int, Callable[[], Sequence[tuple[str, SearchInput]]]] = {
+        shard: functools.partial(read, shard) for shard in wanted
+    }
+    if words is not None and count > 1:
+        jobs[_WORD_BUNDLE] = functools.partial(_word_pages, words, sizes)
+    if not jobs:
+        return Bundles({}, None)
     executable = pagefind_executable()
     if executable is None:
         return Problem(
@@ -541,70 +567,60 @@ def index_shards(
             "the search index needs Pagefind, which is not installed",
             "install it with: python3 -m pip install 'pagefind[bin]'",
         )
-    services = {shard: _PagefindService(executable) for shard in wanted}
-    vocabularies: dict[int, Future[list[tuple[str, SearchInput]]]] = {
-        shard: Future() for shard in wanted
-    }
-    # The biggest shards first, so that a small one does not hold up the last core.
-    order = sorted(wanted, key=lambda shard: (-sizes[shard], shard))
+    services = {job: _PagefindService(executable) for job in jobs}
+    # The word bundle, then the biggest shards first, so that a small one does not hold
+    # up the last core.
+    order = sorted(jobs, key=lambda job: (job != _WORD_BUNDLE, -sizes.get(job, 0), job))
     results: dict[int, dict[str, bytes] | str] = {}
     failed: int | None = None
 
-    def index(shard: int) -> dict[str, bytes] | str:
-        return services[shard].index(read(shard), vocabularies[shard])
+    def index(job: int) -> dict[str, bytes] | str:
+        return services[job].index(jobs[job]())
 
-    with ThreadPoolExecutor(min(_process_count(), len(wanted))) as pool:
-        futures = {pool.submit(index, shard): shard for shard in order}
+    with ThreadPoolExecutor(min(_process_count(), len(jobs))) as pool:
+        futures = {pool.submit(index, job): job for job in order}
         try:
-            # While Pagefind indexes the shards' own pages: their vocabulary pages, last.
-            vocabulary = _vocabulary_pages(count, sizes, words, wanted)
-            for shard in wanted:
-                vocabularies[shard].set_result(vocabulary[shard])
             for future in as_completed(futures):
-                shard = futures[future]
-                results[shard] = future.result()
-                if isinstance(results[shard], str):
-                    failed = shard  # the build fails: the other shards are not needed
+                job = futures[future]
+                results[job] = future.result()
+                if isinstance(results[job], str):
+                    failed = job  # the build fails: the other bundles are not needed
                     break
         finally:
-            # On a failure or an interrupt, the shards not done are not waited for.
+            # On a failure or an interrupt, the bundles not done are not waited for.
             for future in futures:
                 future.cancel()
             for service in services.values():
                 service.stop()
-            for waiting in vocabularies.values():
-                if not waiting.done():
-                    waiting.set_result([])
     if failed is not None:
         return _failed(str(results[failed]), failed)
+    made = {job: _kept(files) for job, files in results.items() if isinstance(files, dict)}
     shards: dict[int, dict[str, bytes]] = {}
     for shard in wanted:
-        files = results[shard]
-        assert isinstance(files, dict)
-        kept = {
-            name: data for name, data in files.items() if name.split("/")[-1] not in UNUSED_FILES
-        }
-        kept[SHARD_FILE] = _shard_file(sizes[shard], vocabulary[shard], kept)
-        shards[shard] = {f"{shard_folder(shard)}{name}": kept[name] for name in sorted(kept)}
-    return shards
+        files = made[shard]
+        files[SHARD_FILE] = (json.dumps({"pages": sizes[shard]}) + "\n").encode("utf-8")
+        shards[shard] = {f"{shard_folder(shard)}{name}": files[name] for name in sorted(files)}
+    word_bundle = None
+    if _WORD_BUNDLE in made:
+        files = made[_WORD_BUNDLE]
+        files[WORDS_FILE] = _words_file(files)
+        word_bundle = {f"{WORDS_FOLDER}{name}": files[name] for name in sorted(files)}
+    return Bundles(shards, word_bundle)
 
 
-def shard_key(pages: Sequence[tuple[str, str]], vocabulary: str) -> str:
+def shard_key(pages: Sequence[tuple[str, str]]) -> str:
     """A digest of all that a shard's bytes depend on (but Pagefind's version).
 
     `pages` are the shard's, in path order, each with a digest of its search input (or
-    of what the input is made from); `vocabulary` is `vocabulary_key` of the site. A
-    build that keeps each shard's key makes again only the shards whose key changed:
-    those of the pages that changed, and every shard when a word comes into or leaves
-    the site (see "Shards" below).
+    of what the input is made from). A build that keeps each shard's key makes again
+    only the shards whose key changed: those of the pages that changed.
     """
-    return _digest(json.dumps([pages, vocabulary], ensure_ascii=False))
+    return _digest(json.dumps(pages, ensure_ascii=False))
 
 
-def vocabulary_key(shard_words: Iterable[Words]) -> str:
-    """A digest of the words of the whole site, by language, given those of each shard."""
-    site = merge_words(shard_words)
-    return _digest(json.dumps([[language, sorted(site[language])] for language in sorted(site)]))
+def words_key(words: Mapping[int, ShardWords]) -> str:
+    """A digest of all that the word bundle's bytes depend on (but Pagefind's version)."""
+    return _digest(json.dumps(sorted(words.items()), ensure_ascii=False))
 
 
 def page_words(page: SearchInput) -> Words:
@@ -612,13 +628,13 @@ def page_words(page: SearchInput) -> Words:
     return {_language(page): _words(page)}
 
 
-def merge_words(words: Iterable[Words]) -> Words:
-    """All the words of some pages or shards, by language."""
+def shard_words(words: Iterable[Words]) -> ShardWords:
+    """All the words of some pages, by language, each language's sorted and space-separated."""
     merged: dict[str, set[str]] = {}
     for some in words:
         for language, found in some.items():
             merged.setdefault(language, set()).update(found)
-    return {language: frozenset(found) for language, found in merged.items()}
+    return {language: " ".join(sorted(merged[language])) for language in sorted(merged)}
 
 
 def _digest(text: str) -> str:
@@ -634,24 +650,36 @@ def _wanted(count: int, only: Collection[int] | None) -> list[int]:
     return wanted
 
 
+def _kept(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """A bundle's files but Pagefind's ready-made interfaces, which no page loads."""
+    return {name: data for name, data in files.items() if name.split("/")[-1] not in UNUSED_FILES}
+
+
 # -- Shards: the same matches as one index -------------------------------------------------
 #
 # Pagefind (1.5) matches a word of a query to the words of the index that start with it;
-# when there are none, to the longest word of the index that the word starts with, so
-# that "ankara" finds the pages that have "an". Merged shards each do that on their own:
-# a word that only some shards have would bring in, from the others, every page with a
-# word that starts it. So each shard also gets a vocabulary page per language of the
-# site: a page with no text (Pagefind skips empty pages: it has one word, "sitegen")
-# whose metadata, which Pagefind searches too, holds every word of the site's pages in
-# that language that the shard's own pages do not have. Each word of a query then
-# matches in each shard the words it matches in one index of the whole site, and the
-# search page leaves the vocabulary pages out of the results: the shard's `shard.json`
-# names them. Their cost: the shard's index holds the words of the whole site, and
-# every shard changes when a word comes into the site or leaves it.
+# when there are none, to the longest word of the index that the word starts with (that
+# word only), so that "ankara" finds the pages that have "an". Merged shards each do that
+# on their own: a shard that has no word starting with the query's would answer with its
+# pages that have a word starting *it*, where one index of the site has none to give.
+#
+# So a site of several shards gets one more Pagefind bundle, the word bundle
+# (pagefind/words/): one page for each shard and language, whose text is every word of
+# that shard's pages in that language. It is one index of all the site's words, so it
+# matches a query the way one index of the site would, fallback included, and the pages
+# it finds are the shards in which each word of the query has what it has in one index
+# (the same words that start with it, or the same longest word that starts it). The
+# search page asks it first, then searches only those shards: each shard is merged with
+# a filter of its number (Pagefind's `mergeFilter`, added in the browser, so the shards'
+# bytes have no filter in them). `words.json` maps each page id of the word bundle to its
+# shard. A shard's bytes then depend on its own pages only; the word bundle is made again
+# when the words of a shard change, which costs an index of every word of the site (some
+# of the work of one shard), not of every shard.
 
-SHARD_FILE = "shard.json"  # in each shard: {"pages": N, "hidden": [vocabulary page ids]}
-VOCABULARY_FOLDER = f"{SEARCH_FOLDER}/vocabulary"
-_VOCABULARY_META = "sitegen_vocabulary"
+SHARD_FILE = "shard.json"  # in each shard: {"pages": N}
+WORDS_FOLDER = f"{SEARCH_FOLDER}/words/"
+WORDS_FILE = "words.json"  # in the word bundle: {"shards": {page id: shard}}
+_WORD_BUNDLE = -1  # the word bundle's job among the shards' in index_shards
 _TAG = re.compile(r"<[^>]*>")
 _HTML_LANG = re.compile(r"""<html\s[^>]*?\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 # Attributes whose values Pagefind may index or search: image alt text, metadata.
@@ -676,26 +704,42 @@ def _pages_by_shard(
     return pages
 
 
-def _vocabulary_pages(
-    count: int,
-    sizes: Mapping[int, int],
-    words: Mapping[int, Words],
-    wanted: Iterable[int],
-) -> dict[int, list[tuple[str, SearchInput]]]:
-    """The vocabulary pages of each wanted shard (none with one shard, or in an empty one)."""
-    if count == 1:
-        return {shard: [] for shard in wanted}
-    site_words = merge_words(words.values())
-    vocabulary: dict[int, list[tuple[str, SearchInput]]] = {}
-    for shard in wanted:
-        vocabulary[shard] = []
+def _word_pages(
+    words: Mapping[int, ShardWords], sizes: Mapping[int, int]
+) -> list[tuple[str, SearchInput]]:
+    """The pages of the word bundle: one per shard with pages and language of its pages."""
+    pages = []
+    for shard in sorted(words):
         if not sizes[shard]:
             continue  # an empty shard is not loaded
-        for language, site in sorted(site_words.items()):
-            own = words[shard].get(language)
-            if own is None or site - own:
-                vocabulary[shard].append(_vocabulary_page(language, site - (own or frozenset())))
-    return vocabulary
+        for language, found in sorted(words[shard].items()):
+            if found:
+                pages.append(_word_page(shard, language, found))
+    return pages
+
+
+def _word_page(shard: int, language: str, words: str) -> tuple[str, SearchInput]:
+    # No <title> or <h1>: their words would be the page's too.
+    path = f"{WORDS_FOLDER}{shard}/{language or 'unknown'}/index.html"
+    lang = f' lang="{html.escape(language)}"' if language else ""
+    page = (
+        f"<!doctype html>\n<html{lang}><head></head>"
+        f"<body><div data-pagefind-body>{html.escape(words)}</div></body></html>\n"
+    )
+    return path, page
+
+
+def _words_file(files: Mapping[str, bytes]) -> bytes:
+    """The word bundle's `words.json`: the shard of each of its pages, by page id."""
+    url = re.compile(rb'"url":"/' + re.escape(WORDS_FOLDER.encode()) + rb'(\d+)/')
+    shards = {}
+    for name, data in files.items():
+        if name.startswith("fragment/") and name.endswith(".pf_fragment"):
+            found = url.search(gzip.decompress(data))
+            if found is not None:
+                page = name.removeprefix("fragment/").removesuffix(".pf_fragment")
+                shards[page] = int(found.group(1))
+    return (json.dumps({"shards": dict(sorted(shards.items()))}) + "\n").encode("utf-8")
 
 
 def _language(page: SearchInput) -> str:
@@ -775,35 +819,6 @@ def _punctuation() -> str:
     )
 
 
-def _vocabulary_page(language: str, words: Collection[str]) -> tuple[str, SearchInput]:
-    path = f"{VOCABULARY_FOLDER}/{language or 'unknown'}/index.html"
-    lang = f' lang="{html.escape(language)}"' if language else ""
-    content = html.escape(" ".join(sorted(words)))
-    page = (
-        f"<!doctype html>\n<html{lang}><head><title>sitegen</title>"
-        f'<meta data-pagefind-meta="{_VOCABULARY_META}[content]" content="{content}"></head>'
-        "<body><div data-pagefind-body>sitegen</div></body></html>\n"
-    )
-    return path, page
-
-
-def _shard_file(
-    pages: int,
-    vocabulary: Sequence[tuple[str, SearchInput]],
-    files: Mapping[str, bytes],
-) -> bytes:
-    """The shard's `shard.json`: how many pages it has, and the ids of its vocabulary pages."""
-    urls = [f'"url":"{_page_url(path)}"'.encode() for path, _ in vocabulary]
-    hidden = []
-    for name, data in files.items():
-        if urls and name.startswith("fragment/") and name.endswith(".pf_fragment"):
-            fragment = gzip.decompress(data)
-            if any(url in fragment for url in urls):
-                hidden.append(name.removeprefix("fragment/").removesuffix(".pf_fragment"))
-    shard = {"pages": pages, "hidden": sorted(hidden)}
-    return (json.dumps(shard) + "\n").encode("utf-8")
-
-
 def _process_count() -> int:
     """How many Pagefind processes may run at once: one per usable CPU, or SITEGEN_JOBS."""
     setting = os.environ.get("SITEGEN_JOBS", "").strip()
@@ -841,15 +856,8 @@ class _PagefindService:
         self.process: subprocess.Popen[bytes] | None = None
         self.stopped = False
 
-    def index(
-        self,
-        pages: Sequence[tuple[str, SearchInput]],
-        later: Future[list[tuple[str, SearchInput]]] | None = None,
-    ) -> dict[str, bytes] | str:
-        """The files of the index of `pages` and then of `later`'s, or what went wrong.
-
-        Pagefind indexes `pages` while `later` is still being made.
-        """
+    def index(self, pages: Sequence[tuple[str, SearchInput]]) -> dict[str, bytes] | str:
+        """The files of the index of `pages`, or what went wrong."""
         with self.lock:
             if self.stopped:
                 return "Pagefind was stopped"
@@ -873,7 +881,7 @@ class _PagefindService:
         timer.start()
         result: dict[str, bytes] | str = "Pagefind was interrupted"
         try:
-            result = self._exchange(process.stdin, process.stdout, pages, later)
+            result = self._exchange(process.stdin, process.stdout, pages)
         finally:
             timer.cancel()
             if isinstance(result, str):
@@ -899,7 +907,6 @@ class _PagefindService:
         requests: IO[bytes],
         answers: IO[bytes],
         pages: Sequence[tuple[str, SearchInput]],
-        later: Future[list[tuple[str, SearchInput]]] | None,
     ) -> dict[str, bytes] | str:
         try:
             messages = _messages(answers)
@@ -909,43 +916,27 @@ class _PagefindService:
                 return created
             index_id = created["index_id"]
 
-            def adding(pages: Sequence[tuple[str, SearchInput]], first: int) -> list[Any]:
-                return [
-                    {
-                        "message_id": number,
-                        "payload": {
-                            "type": "AddFile",
-                            "index_id": index_id,
-                            "url": _page_url(path),
-                            "file_path": None,
-                            "file_contents": page,
-                        },
-                    }
-                    for number, (path, page) in enumerate(pages, start=first)
-                ]
-
-            def write() -> None:
-                _send(requests, adding(pages, 1))
-                more = later.result() if later is not None else []
-                last = len(pages) + len(more) + 1
-                getting = {
-                    "message_id": last,
-                    "payload": {"type": "GetFiles", "index_id": index_id},
+            last = len(pages) + 1
+            adding = [
+                {
+                    "message_id": number,
+                    "payload": {
+                        "type": "AddFile",
+                        "index_id": index_id,
+                        "url": _page_url(path),
+                        "file_path": None,
+                        "file_contents": page,
+                    },
                 }
-                _send(requests, [*adding(more, len(pages) + 1), getting])
-
-            self.writer = threading.Thread(target=write)
+                for number, (path, page) in enumerate(pages, start=1)
+            ]
+            getting = {"message_id": last, "payload": {"type": "GetFiles", "index_id": index_id}}
+            self.writer = threading.Thread(target=_send, args=(requests, [*adding, getting]))
             self.writer.start()
-            for number in range(1, len(pages) + 1):
+            for number in range(1, last):
                 added = self._answer(messages, number)
                 if isinstance(added, str):
                     return f"{added} (adding {pages[number - 1][0]})"
-            more = later.result() if later is not None else []
-            last = len(pages) + len(more) + 1
-            for number in range(len(pages) + 1, last):
-                added = self._answer(messages, number)
-                if isinstance(added, str):
-                    return f"{added} (adding {more[number - len(pages) - 1][0]})"
             got = self._answer(messages, last)
             if isinstance(got, str):
                 return got
@@ -1022,10 +1013,10 @@ def _messages(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
         yield message
 
 
-def _failed(output: str, shard: int) -> Problem:
+def _failed(output: str, job: int) -> Problem:
     lines = [line for line in output.strip().splitlines() if line.strip()]
     return Problem(
-        Location(shard_folder(shard)),
+        Location(WORDS_FOLDER if job == _WORD_BUNDLE else shard_folder(job)),
         "Pagefind could not build the search index",
         "\n".join(lines[-10:]) or "Pagefind gave no reason",
     )

@@ -22,7 +22,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from .search import SearchEntry, Words
+from .search import SearchEntry, ShardWords, Words
 
 STORE_PATH = Path(".sitegen") / "search.sqlite"
 VERSION = 3  # SQLite's user_version: a store of another layout is emptied
@@ -74,7 +74,7 @@ class SearchInputs:
             for digest, language, words in self._rows("entries", "language, words", digests)
         }
 
-    def shard_words(self, digests: Iterable[str]) -> dict[str, Words]:
+    def shard_words(self, digests: Iterable[str]) -> dict[str, ShardWords]:
         """The kept words of the shards whose lists of pages have these digests."""
         found = {}
         for digest, words in self._rows("shards", "words", digests):
@@ -94,7 +94,7 @@ class SearchInputs:
 
     def keep(
         self,
-        shards: Mapping[str, Words],
+        shards: Mapping[str, ShardWords],
         live_entries: Iterable[str],
         live_shards: Iterable[str],
     ) -> None:
@@ -104,7 +104,7 @@ class SearchInputs:
         with self._lock, contextlib.suppress(sqlite3.Error), self._connection as connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO shards VALUES (?, ?)",
-                [(d, _encode(words)) for d, words in sorted(shards.items())],
+                [(d, json.dumps(words)) for d, words in sorted(shards.items())],
             )
             for table, live in (("entries", live_entries), ("shards", live_shards)):
                 connection.execute("CREATE TEMP TABLE IF NOT EXISTS live (digest TEXT)")
@@ -128,14 +128,12 @@ class SearchInputs:
             yield from (row for row in rows if all(isinstance(value, str) for value in row))
 
 
-def _encode(words: Words) -> str:
-    return json.dumps({language: " ".join(sorted(words[language])) for language in sorted(words)})
-
-
-def _decode(text: str) -> Words | None:
-    """The words `_encode` wrote, or None when the row is not what it wrote."""
+def _decode(text: str) -> ShardWords | None:
+    """The words `keep` wrote, or None when the row is not what it wrote."""
     try:
         data = json.loads(text)
-        return {language: frozenset(found.split()) for language, found in data.items()}
-    except (ValueError, AttributeError, TypeError):
+    except ValueError:
         return None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None
+    return data

@@ -7,9 +7,10 @@ whatever their order or the hash seed; and a Pagefind that is missing, fails or
 hangs is a problem to report, not a traceback.
 
 The index is in shards, each a Pagefind bundle made by its own Pagefind process:
-a shard made alone must be the same bytes as in a whole build, and each must hold
-the words of the whole site (its vocabulary pages), for the search page to match
-a word in every shard the way one index would (tests/browser/test_search.py).
+a shard made alone must be the same bytes as in a whole build, and hold its own
+pages only; the word bundle must hold each shard's words on a page of its own, for
+the search page to search only the shards that match a word the way one index
+would (tests/browser/test_search.py).
 """
 
 from __future__ import annotations
@@ -36,14 +37,14 @@ from sitegen.search import (
     build_search_index,
     build_search_shards,
     index_site,
-    merge_words,
     page_words,
     search_input,
     shard_count,
     shard_key,
     shard_of,
+    shard_words,
     shards_file,
-    vocabulary_key,
+    words_key,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,14 +289,14 @@ def test_the_index_holds_pagefinds_search_code_and_no_ready_made_ui() -> None:
     assert not any(name.rsplit("/", 1)[-1] in search.UNUSED_FILES for name in index.files)
     entry = json.loads(index.files["pagefind/0/pagefind-entry.json"])
     assert sum(language["page_count"] for language in entry["languages"].values()) == len(PAGES)
-    assert json.loads(index.files["pagefind/0/shard.json"]) == {"pages": len(PAGES), "hidden": []}
+    assert json.loads(index.files["pagefind/0/shard.json"]) == {"pages": len(PAGES)}
 
 
 def test_a_site_without_indexed_pages_gets_an_empty_index() -> None:
     index = build_search_index([])
     assert isinstance(index, SearchIndex)
     assert json.loads(index.files["pagefind/0/pagefind-entry.json"])["languages"] == {}
-    assert json.loads(index.files["pagefind/0/shard.json"]) == {"pages": 0, "hidden": []}
+    assert json.loads(index.files["pagefind/0/shard.json"]) == {"pages": 0}
 
 
 # -- shards --------------------------------------------------------------------------------
@@ -332,7 +333,11 @@ def test_a_page_has_the_same_shard_everywhere() -> None:
 
 
 def test_the_shards_file_lists_the_bundles() -> None:
-    assert shards_file(3) == ("pagefind/shards.json", b'{"bundles": ["0/", "1/", "2/"]}\n')
+    assert shards_file(1) == ("pagefind/shards.json", b'{"bundles": ["0/"]}\n')
+    assert shards_file(3) == (
+        "pagefind/shards.json",
+        b'{"bundles": ["0/", "1/", "2/"], "words": "words/"}\n',
+    )
 
 
 def story_copies(example_site: Path, count: int) -> list[tuple[str, str]]:
@@ -351,74 +356,77 @@ def story_copies(example_site: Path, count: int) -> list[tuple[str, str]]:
 def test_a_shard_made_alone_is_the_same_bytes_as_in_a_whole_build(example_site: Path) -> None:
     inputs = story_copies(example_site, 8)
     whole = build_search_shards(inputs, 4)
-    assert isinstance(whole, dict) and sorted(whole) == [0, 1, 2, 3]
+    assert isinstance(whole, search.Bundles) and sorted(whole.shards) == [0, 1, 2, 3]
     shuffled = inputs[:]
     random.Random(3).shuffle(shuffled)
     alone = build_search_shards(shuffled, 4, only=[2])
-    assert isinstance(alone, dict) and list(alone) == [2]
-    assert alone[2] == whole[2]
-    assert all(name.startswith("pagefind/2/") for name in alone[2])
-    # Each shard has its own pages.
-    for shard, files in whole.items():
-        urls = {url for url in records(files) if not url.startswith("/pagefind/")}
+    assert isinstance(alone, search.Bundles) and list(alone.shards) == [2]
+    assert alone.shards[2] == whole.shards[2]
+    assert alone.words is None
+    assert all(name.startswith("pagefind/2/") for name in alone.shards[2])
+    # Each shard has its own pages, and nothing else.
+    for shard, files in whole.shards.items():
+        urls = set(records(files))
         expected = {f"/{path.removesuffix('index.html')}" for path, _ in inputs}
         assert urls == {url for url in expected if shard_of(f"{url[1:]}index.html", 4) == shard}
-        assert json.loads(files[f"pagefind/{shard}/shard.json"])["pages"] == len(urls)
-    assert build_search_shards(inputs, 4, only=[]) == {}
+        assert json.loads(files[f"pagefind/{shard}/shard.json"]) == {"pages": len(urls)}
+    assert build_search_shards(inputs, 4, only=[]) == search.Bundles({}, None)
     with pytest.raises(ValueError):
         build_search_shards(inputs, 4, only=[4])
 
 
-def test_each_shard_holds_the_words_of_the_whole_site_in_a_hidden_page(example_site: Path) -> None:
-    inputs = story_copies(example_site, 8)
-    whole = build_search_shards(inputs, 4)
-    assert isinstance(whole, dict)
-    for shard, files in whole.items():
-        found = records(files)
-        vocabulary = found.pop("/pagefind/vocabulary/en/")
-        words = set(vocabulary["meta"]["sitegen_vocabulary"].split())
-        own = " ".join(
-            record["content"] + " " + record["meta"]["title"] for record in found.values()
-        )
-        # The word of each copy that is in another shard, and only those.
-        for path, _ in inputs:
-            number = path.split("/")[1]
-            assert (f"part{number}zyx" in words) == (shard_of(path, 4) != shard), (shard, path)
-            assert (f"part{number}zyx" in own.lower()) == (shard_of(path, 4) == shard)
-        # The page has no text of its own to match, and is named to the search page.
-        assert vocabulary["word_count"] == 1
-        hidden = json.loads(files[f"pagefind/{shard}/shard.json"])["hidden"]
-        assert hidden == [
-            name.rsplit("/", 1)[1].removesuffix(".pf_fragment")
-            for name, data in files.items()
-            if name.endswith(".pf_fragment")
-            and b'"url":"/pagefind/vocabulary/en/"' in gzip.decompress(data)
-        ]
-
-
-def shard_keys(inputs: list[tuple[str, SearchInput]], count: int) -> dict[int, str]:
-    """Each shard's `shard_key`, made as the build makes it: from the digest of each of its
-    pages and the `vocabulary_key` of every shard's words."""
-    pages: dict[int, list[tuple[str, SearchInput]]] = {shard: [] for shard in range(count)}
-    for path, page in sorted(inputs):
-        pages[shard_of(path, count)].append((path, page))
-    words = {
-        shard: merge_words(page_words(page) for _, page in listed)
-        for shard, listed in pages.items()
-    }
-    vocabulary = vocabulary_key(words.values())
-    return {
-        shard: shard_key([(path, cache_keys.digest([page])) for path, page in listed], vocabulary)
-        for shard, listed in pages.items()
-    }
-
-
-def test_a_shards_key_changes_with_its_pages_and_the_words_of_the_site(
+def test_the_word_bundle_holds_each_shards_words_on_a_page_of_its_own(
     example_site: Path,
 ) -> None:
     inputs = story_copies(example_site, 8)
+    whole = build_search_shards(inputs, 4)
+    assert isinstance(whole, search.Bundles) and whole.words is not None
+    assert all(name.startswith("pagefind/words/") for name in whole.words)
+    found = records(whole.words)
+    assert set(found) == {f"/pagefind/words/{shard}/en/" for shard in range(4)}
+    for shard in range(4):
+        words = set(found[f"/pagefind/words/{shard}/en/"]["content"].split())
+        # The word of each copy in this shard, and of none in another.
+        for path, _ in inputs:
+            number = path.split("/")[1]
+            assert (f"part{number}zyx" in words) == (shard_of(path, 4) == shard), (shard, path)
+        assert {"trump", "sanctions"} <= words
+    # words.json names each page's shard by the id the search page gets for it.
+    named = json.loads(whole.words["pagefind/words/words.json"])["shards"]
+    assert named == {
+        name.rsplit("/", 1)[1].removesuffix(".pf_fragment"): int(url.split("/")[3])
+        for name, data in whole.words.items()
+        if name.endswith(".pf_fragment")
+        for url in [json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))["url"]]
+    }
+    assert sorted(named.values()) == [0, 1, 2, 3]
+    # One shard: no word bundle, as one index matches words as one index does.
+    single = build_search_shards(inputs, 1)
+    assert isinstance(single, search.Bundles) and single.words is None
+
+
+def shard_keys(inputs: list[tuple[str, SearchInput]], count: int) -> dict[int | str, str]:
+    """Each shard's `shard_key` and the word bundle's `words_key`, made as the build makes
+    them: from the digest of each of a shard's pages, and from each shard's words."""
+    pages: dict[int, list[tuple[str, SearchInput]]] = {shard: [] for shard in range(count)}
+    for path, page in sorted(inputs):
+        pages[shard_of(path, count)].append((path, page))
+    keys: dict[int | str, str] = {
+        shard: shard_key([(path, cache_keys.digest([page])) for path, page in listed])
+        for shard, listed in pages.items()
+    }
+    words = {
+        shard: shard_words(page_words(page) for _, page in listed)
+        for shard, listed in pages.items()
+    }
+    keys["words"] = words_key(words)
+    return keys
+
+
+def test_a_new_word_changes_its_shard_and_the_word_bundle_only(example_site: Path) -> None:
+    inputs = story_copies(example_site, 8)
     keys = shard_keys(inputs, 4)
-    assert sorted(keys) == [0, 1, 2, 3]
+    assert sorted(keys, key=str) == [0, 1, 2, 3, "words"]
     assert shard_keys(list(reversed(inputs)), 4) == keys
     path, page = inputs[0]
     shard = shard_of(path, 4)
@@ -426,10 +434,10 @@ def test_a_shards_key_changes_with_its_pages_and_the_words_of_the_site(
     reworded = [(path, page.replace("Part0zyx: Trump", "Trump Part0zyx:")), *inputs[1:]]
     changed = shard_keys(reworded, 4)
     assert [k for k in keys if keys[k] != changed[k]] == [shard]
-    # A word the site did not have: every shard changes.
+    # A word the site did not have: the page's shard and the word bundle, no other shard.
     new_word = [(path, page.replace("Part0zyx", "Part0zyx Quuxwordzyx")), *inputs[1:]]
     changed = shard_keys(new_word, 4)
-    assert all(keys[k] != changed[k] for k in keys)
+    assert [k for k in keys if keys[k] != changed[k]] == [shard, "words"]
 
 
 def fake_pagefind_logging(tmp_path: Path, log: Path) -> str:
@@ -467,7 +475,8 @@ def test_shards_are_made_as_many_at_once_as_there_are_cpus(
     monkeypatch.setenv("SITEGEN_JOBS", jobs)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
     shards = build_search_shards(story_copies(example_site, 8), 4)
-    assert isinstance(shards, dict) and len(shards) == 4
+    assert isinstance(shards, search.Bundles) and len(shards.shards) == 4
+    assert shards.words is not None
     assert most_at_once(log) == expected
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sitegen.search import build_search_shards, search_input, shard_of, shards_file
+from sitegen.search import Bundles, build_search_shards, search_input, shard_of, shards_file
 from tests.support.browser import ACTION_TIMEOUT_MS, PHONE, OpenPage, PageLog, PageLogs
 from tests.support.subpath_server import SubpathServer
 
@@ -165,11 +165,12 @@ def index_into(site: Path, count: int) -> None:
     inputs = sorted(
         (path, value) for path, data in pages.items() if (value := search_input(path, data))
     )
-    shards = build_search_shards(inputs, count)
-    assert isinstance(shards, dict), shards
+    made = build_search_shards(inputs, count)
+    assert isinstance(made, Bundles), made
     files = dict([shards_file(count)])
-    for shard in shards.values():
+    for shard in made.shards.values():
         files.update(shard)
+    files.update(made.words or {})
     for name, data in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)
@@ -278,8 +279,20 @@ def test_a_sharded_index_finds_the_pages_of_every_shard(
 @pytest.mark.parametrize(
     "query",
     # Words of every page; then words of one page, in one shard, which the other shards
-    # must not answer with the pages that have a word starting them ("a", "al").
-    ["note", "sanctions Russia", "Brink", "alphazyx", "alphazyx Trump", "alphaz"],
+    # must not answer with the pages that have a word starting them ("a", "al"); then
+    # words no page has, which one index answers with the pages of the longest word
+    # that starts them ("alphazyx", "brink"), and so must the shards.
+    [
+        "note",
+        "sanctions Russia",
+        "Brink",
+        "alphazyx",
+        "alphazyx Trump",
+        "alphaz",
+        "alphazyxq",
+        "Brinkqq sanctions",
+        '"sanctions on Russia"',
+    ],
 )
 def test_a_sharded_index_gives_the_results_of_one_index(
     chromium: Browser,

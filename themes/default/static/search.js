@@ -10,9 +10,11 @@
 // that pagefind/shards.json lists. Pagefind's code comes from the first bundle;
 // the first shard with pages is its index, and the other shards with pages are
 // merged into it (Pagefind's mergeIndex), so one search covers them all. Each
-// shard's shard.json says how many pages it has and which of them are hidden:
-// the pages that give each shard the words of the whole site, so that a word is
-// matched the same way in every shard (see sitegen/search.py).
+// shard's shard.json says how many pages it has. With several shards, the list
+// also names the word bundle: one page per shard holding that shard's words, a
+// Pagefind index of its own (its own copy of Pagefind's code). It is searched
+// first, and the shards it finds are the only ones searched, so that a word is
+// matched as one index of the whole site would match it (see sitegen/search.py).
 
 const root = new URL("../", import.meta.url);
 const shardsUrl = new URL("pagefind/shards.json", root);
@@ -21,8 +23,11 @@ const input = form.querySelector("input[name=q]");
 const status = document.querySelector("[data-search-status]");
 const list = document.querySelector("[data-search-results]");
 const MAX_RESULTS = 20;
+const DEBOUNCE_MS = 200;
+const SHARD_FILTER = "sitegen_shard"; // added to each shard's pages here, not in the index
 
 let pagefind = null;
+let latest = 0; // the number of the newest query: an older one's results are dropped
 
 // Fresh copies: an old list with a new index would leave pages out.
 async function fetchJson(url) {
@@ -32,20 +37,37 @@ async function fetchJson(url) {
 }
 
 async function load() {
-  const { bundles } = await fetchJson(shardsUrl);
+  const { bundles, words } = await fetchJson(shardsUrl);
   const urls = bundles.map((bundle) => new URL(bundle, shardsUrl));
   // Every bundle holds Pagefind's code; a shard without pages is left out.
-  const [module, shards] = await Promise.all([
+  const [module, shards, wordIndex] = await Promise.all([
     import(new URL("pagefind.js", urls[0]).href),
     Promise.all(urls.map((url) => fetchJson(new URL("shard.json", url)))),
+    words ? loadWords(new URL(words, shardsUrl)) : null,
   ]);
-  const filled = urls.filter((_, number) => shards[number].pages > 0);
+  const filled = urls
+    .map((url, number) => ({ url, number }))
+    .filter(({ number }) => shards[number].pages > 0);
   if (filled.length === 0) return null;
   // Result URLs are indexed from the site's root; baseUrl puts the prefix in front.
   const baseUrl = root.pathname;
-  await module.options({ basePath: filled[0].href, baseUrl });
-  await Promise.all(filled.slice(1).map((url) => module.mergeIndex(url.href, { baseUrl })));
-  return { pagefind: module, hidden: new Set(shards.flatMap((shard) => shard.hidden)) };
+  const options = ({ number }) =>
+    wordIndex ? { baseUrl, mergeFilter: { [SHARD_FILTER]: String(number) } } : { baseUrl };
+  const [first, ...others] = filled;
+  await module.options({ basePath: first.url.href, ...options(first) });
+  await Promise.all(others.map((shard) => module.mergeIndex(shard.url.href, options(shard))));
+  return { pagefind: module, words: wordIndex };
+}
+
+// The word bundle: its Pagefind (a module of its own, for its URL is another) and
+// the shard of each of its pages.
+async function loadWords(url) {
+  const [module, { shards }] = await Promise.all([
+    import(new URL("pagefind.js", url).href),
+    fetchJson(new URL("words.json", url)),
+  ]);
+  await module.options({ basePath: url.href });
+  return { pagefind: module, shards };
 }
 
 // Pagefind with every shard merged in, or null when nothing is indexed. Loaded
@@ -53,6 +75,20 @@ async function load() {
 function engine() {
   if (pagefind === null) pagefind = load();
   return pagefind;
+}
+
+// The results of the query, over the shards whose words match it as the whole
+// site's do. The word bundle has no phrases: there a quoted phrase is its words.
+async function search(loaded, term) {
+  if (loaded.words === null) return loaded.pagefind.search(term);
+  const found = await loaded.words.pagefind.search(term.replaceAll('"', " "));
+  const shards = new Set();
+  for (const result of found.results) {
+    const shard = loaded.words.shards[result.id];
+    if (shard !== undefined) shards.add(String(shard));
+  }
+  if (shards.size === 0) return { results: [] };
+  return loaded.pagefind.search(term, { filters: { [SHARD_FILTER]: { any: [...shards] } } });
 }
 
 function excerpt(html) {
@@ -90,28 +126,26 @@ async function run(query) {
   if (term) url.searchParams.set("q", term);
   else url.searchParams.delete("q");
   history.replaceState(null, "", url);
+  const number = ++latest;
   if (!term) {
     list.replaceChildren();
     status.textContent = "";
     return;
   }
   status.textContent = "Searching…";
-  let search;
-  let hidden = new Set();
+  await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+  if (number !== latest) return; // a newer query superseded this one
+  let results;
   try {
     const loaded = await engine();
-    if (loaded === null) search = { results: [] };
-    else {
-      search = await loaded.pagefind.debouncedSearch(term, {}, 200);
-      hidden = loaded.hidden;
-    }
+    results = loaded === null ? [] : (await search(loaded, term)).results;
   } catch (error) {
     status.textContent = "The search index could not be loaded. Browse the stories below instead.";
     throw error;
   }
-  if (search === null) return; // a newer query superseded this one
-  const results = search.results.filter((result) => !hidden.has(result.id));
+  if (number !== latest) return;
   const found = await Promise.all(results.slice(0, MAX_RESULTS).map((r) => r.data()));
+  if (number !== latest) return;
   list.replaceChildren(...found.map(resultItem));
   const count = results.length;
   const shown = count > MAX_RESULTS ? ` The first ${MAX_RESULTS} are listed.` : "";
