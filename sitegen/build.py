@@ -337,9 +337,9 @@ def _search_into(
     digest), or from the page itself when not kept. When no page changed, the whole
     index is the previous build's; otherwise only the shards (search.index_shards)
     whose key changed are made, and only their pages' entries are read, a shard at a
-    time. A shard's key is its pages'. The word bundle (several shards only) is made
-    again when the words of a shard changed: each shard's are kept by its list of
-    pages, and made again from its pages' words when that list changes.
+    time. A shard's key is its pages'. A word bundle (several shards only) is made
+    again when the words of its bucket changed in a shard: each shard's are kept by its
+    list of pages, and made again from its pages' words when that list changes.
     """
     from .cache_keys import digest
     from .search import (
@@ -353,7 +353,8 @@ def _search_into(
         shard_of,
         shard_words,
         shards_file,
-        words_key,
+        word_bucket_count,
+        words_keys,
     )
 
     previous = reuse.previous.manifest.search if reuse.previous is not None else {}
@@ -405,10 +406,12 @@ def _search_into(
     for shard, paths in pages.items():
         if not reused(f"search:{count}:{shard}", shard_key([(p, indexed[p]) for p in paths])):
             stale.append(shard)
-    # The word bundle needs the words of every shard: kept by the shard's list of pages,
+    # The word bundles need the words of every shard: kept by the shard's list of pages,
     # made again from its pages' words when that list changed.
     words_by_shard: dict[int, ShardWords] | None = None
     new_words: dict[str, ShardWords] = {}
+    buckets = 0
+    stale_words: list[int] = []
     if count > 1:
         known = kept.shard_words(lists.values())
         for shard, paths in pages.items():
@@ -420,27 +423,34 @@ def _search_into(
                 words.update((n, entry.word_sets()) for n, entry in entries(unknown).items())
                 known[lists[shard]] = new_words[lists[shard]] = shard_words(words.values())
         words_by_shard = {shard: known[lists[shard]] for shard in pages}
-        if reused(f"search:{count}:words", words_key(words_by_shard)):
-            words_by_shard = None
+        buckets = word_bucket_count(
+            language
+            for found in words_by_shard.values()
+            for some in found.values()
+            for language in some
+        )
+        for bucket, key in words_keys(words_by_shard, buckets).items():
+            if not reused(f"search:{count}:words:{buckets}:{bucket}", key):
+                stale_words.append(bucket)
 
     def read(shard: int) -> list[tuple[str, SearchInput]]:
         found = entries(pages[shard])
         return [(path, found[indexed[path]].input) for path in pages[shard]]
 
     sizes = {shard: len(paths) for shard, paths in pages.items()}
-    bundles = index_shards(sizes, read, stale, words_by_shard)
+    bundles = index_shards(sizes, read, stale, words_by_shard, stale_words)
     if isinstance(bundles, Problem):
         problems.extend([bundles])
         return
     for unit, unit_files in [
         *((f"search:{count}:{shard}", files) for shard, files in bundles.shards.items()),
-        *([(f"search:{count}:words", bundles.words)] if bundles.words is not None else []),
+        *((f"search:{count}:words:{buckets}:{b}", files) for b, files in bundles.words.items()),
     ]:
         for path, data in unit_files.items():
             staging.add(path, data)
         reuse.made(unit, tuple(unit_files))
         made.extend(unit_files)
-    path, data = shards_file(count)
+    path, data = shards_file(count, buckets)
     staging.add(path, data)
     reuse.made("search", (path, *sorted(made)))
     kept.keep(new_words, indexed.values(), lists.values())

@@ -16,24 +16,27 @@ Two steps, so that a build can keep the first one's result per page:
   shard is a whole Pagefind bundle, in `pagefind/<k>/`, with a `shard.json` of
   sitegen's. Pages are added in path order, so the same pages give the same bytes.
   After a small edit a build re-makes only the shards whose `shard_key` changed
-  (`only`); the others stay as they are. The build calls `index_shards`, the same
-  with each shard's pages read only when that shard's turn comes, so that the
-  search inputs of the whole site are never in memory at once.
+  (`only`); the others stay as they are. With several shards, the word bundle
+  (`pagefind/words/`, see "Shards" below) is made along with them when asked for,
+  again only when a shard's words changed (`words_key`). The build calls
+  `index_shards`, the same with each shard's pages read only when that shard's turn
+  comes, so that the search inputs of the whole site are never in memory at once.
 
 `shard_count` says how many shards a site of so many pages gets, and `shards_file`
 is `pagefind/shards.json`, which lists the bundles; `build_search_index(inputs)`
-makes every shard and that file at once. Pagefind has no incremental mode, and
+makes every bundle and that file at once. Pagefind has no incremental mode, and
 indexes one page after another (some 5.5 ms of CPU a story page): shards are what
 lets a build use every core and re-index a part of the site.
 
 Only the parts of pages marked `data-pagefind-body` are indexed (in the default
 theme: each story's articles, highlights, notes and comparisons); a page without
 one is not indexed at all. The theme's own small script (`static/search.js`) reads
-`pagefind/shards.json` and each shard's `shard.json`, loads the first bundle's
-`pagefind.js` and merges the other shards into it (Pagefind's `mergeIndex`), all by
-URLs relative to the site's root, and makes result links relative to that root:
-search works under any base_url prefix and needs nothing but the site itself (no
-CDN, no server code), and no page's bytes depend on the number of shards.
+`pagefind/shards.json`, loads the first bundle's `pagefind.js`, asks the word
+bundle which shards can answer a query and merges those into one Pagefind
+(`mergeIndex`), all by URLs relative to the site's root, and makes result links
+relative to that root: search works under any base_url prefix and needs nothing but
+the site itself (no CDN, no server code), and no page's bytes depend on the number
+of shards.
 """
 
 from __future__ import annotations
@@ -77,17 +80,17 @@ UNUSED_FILES = frozenset(
         "pagefind-highlight.js",
     }
 )
-TIMEOUT_SECONDS = 300  # for one shard; Pagefind indexes 1,000 story pages in some 6 s
-# Shards: Pagefind takes some 5.5 ms of CPU per story page, plus 30 ms to start. A
-# shard of at most 400 pages is re-indexed in some 2 s after an edit; a site of over
-# 400 pages has shards of 200 to 400 pages, a power of two of them, so the count
-# changes only when the site doubles (each change re-indexes every shard, as a full
-# build does). More shards cost the build and the reader: each shard also indexes the
-# words of the rest of the site (see "Shards" below), and the first query fetches the
-# shard.json, entry, metadata and an index chunk of every shard, each new word a chunk
-# of each; 16 shards (over 3,200 pages) is where that stops being small.
-PAGES_PER_SHARD = 400
-MAX_SHARDS = 16
+TIMEOUT_SECONDS = 300  # for one bundle; Pagefind indexes 1,000 story pages in some 6 s
+# Shards: Pagefind takes some 5.5 ms of CPU per story page, plus 30 ms to start, and has
+# no incremental mode: an edit re-indexes its page's shard whole. A site of over 100
+# pages has shards of 50 to 100 pages (a story edit re-indexes one in some 0.5 s), a
+# power of two of them, so that the count changes only when the site doubles (each
+# change re-indexes every shard, as a full build does). A shard costs the reader only
+# when a query needs it (the search page loads the shards the word bundle names, see
+# "Shards" below): its entry, metadata and an index chunk, three small requests. 64
+# shards (over 3,200 pages) is where that stops being small for a common word.
+PAGES_PER_SHARD = 100
+MAX_SHARDS = 64
 
 SearchInput: TypeAlias = str
 """What Pagefind reads of one page, as a small HTML document (see `search_input`)."""
@@ -95,9 +98,9 @@ SearchInput: TypeAlias = str
 Words: TypeAlias = Mapping[str, frozenset[str]]
 """Words of a page by language (see `page_words`)."""
 
-ShardWords: TypeAlias = Mapping[str, str]
-"""Words of a shard's pages by language, sorted and space-separated (see `shard_words`):
-what the word bundle is made of."""
+ShardWords: TypeAlias = Mapping[int, Mapping[str, str]]
+"""Words of a shard's pages by word bucket, then by language, sorted and space-separated
+(see `shard_words`): what the word bundles are made of."""
 
 
 @dataclass(frozen=True)
@@ -444,7 +447,7 @@ def shard_count(indexed_pages: int) -> int:
     """How many shards the index of a site with `indexed_pages` indexed pages gets.
 
     The smallest power of two that keeps shards to PAGES_PER_SHARD pages, at least 1
-    and at most MAX_SHARDS: 1 up to 400 pages, 2 up to 800, 4 up to 1,600, and so on.
+    and at most MAX_SHARDS: 1 up to 100 pages, 2 up to 200, 4 up to 400, and so on.
     """
     count = 1
     while count < MAX_SHARDS and indexed_pages > count * PAGES_PER_SHARD:
@@ -465,9 +468,9 @@ def shard_folder(shard: int) -> str:
     return f"{SEARCH_FOLDER}/{shard}/"
 
 
-def shards_file(count: int) -> tuple[str, bytes]:
+def shards_file(count: int, word_buckets: int = 0) -> tuple[str, bytes]:
     """`pagefind/shards.json`: the bundle folders of the `count` shards, relative to it,
-    and of the word bundle when there is more than one shard.
+    and of the `word_buckets` word bundles (none with one shard).
 
     The theme's script reads it to know what to load, so no page depends on the count.
     """
@@ -478,14 +481,16 @@ def shards_file(count: int) -> tuple[str, bytes]:
         "bundles": [shard_folder(shard).removeprefix(inside) for shard in range(count)]
     }
     if count > 1:
-        listed["words"] = WORDS_FOLDER.removeprefix(inside)
+        listed["words"] = [
+            _bundle_folder("words", bucket).removeprefix(inside) for bucket in range(word_buckets)
+        ]
     return SHARDS_FILE, (json.dumps(listed) + "\n").encode("utf-8")
 
 
 def build_search_index(inputs: Sequence[tuple[str, SearchInput]]) -> SearchIndex | Problem:
     """The search index of the pages (path, `search_input`), or why Pagefind could not make it.
 
-    All of it: every shard (`shard_count` of them), the word bundle when there are
+    All of it: every shard (`shard_count` of them), the word bundles when there are
     several, and `shards_file`. The same pages give byte-identical files, in whatever
     order they come (unless they are in several languages or have filters: Pagefind 1.5
     orders those by hash).
@@ -494,10 +499,10 @@ def build_search_index(inputs: Sequence[tuple[str, SearchInput]]) -> SearchIndex
     made = build_search_shards(inputs, count)
     if isinstance(made, Problem):
         return made
-    files = dict([shards_file(count)])
-    for shard in made.shards.values():
-        files.update(shard)
-    files.update(made.words or {})
+    buckets = word_bucket_count(made.languages) if count > 1 else 0
+    files = dict([shards_file(count, buckets)])
+    for bundle in [*made.shards.values(), *made.words.values()]:
+        files.update(bundle)
     return SearchIndex(dict(sorted(files.items())))
 
 
@@ -510,7 +515,7 @@ def build_search_shards(
 
     Each shard is made of the pages that `shard_of` puts in it; `inputs` hold every page
     of the shards made. Without `only` (every shard made) and with more than one shard,
-    the word bundle is made too, of the words of every shard (see "Shards" below).
+    every word bundle is made too, of the words of every shard (see "Shards" below).
     `index_shards` says what comes back. A shard's bytes are the same as long as its
     `shard_key` is.
     """
@@ -530,7 +535,8 @@ class Bundles:
     """The files of the Pagefind bundles a build made, by output path."""
 
     shards: dict[int, dict[str, bytes]]  # of each shard made (under pagefind/<k>/)
-    words: dict[str, bytes] | None  # of the word bundle (under pagefind/words/), when made
+    words: dict[int, dict[str, bytes]]  # of each word bundle made (under pagefind/words/<b>/)
+    languages: frozenset[str] = frozenset()  # of the words given, when some were
 
 
 def index_shards(
@@ -538,6 +544,7 @@ def index_shards(
     read: Callable[[int], Sequence[tuple[str, SearchInput]]],
     only: Collection[int] | None = None,
     words: Mapping[int, ShardWords] | None = None,
+    only_words: Collection[int] | None = None,
 ) -> Bundles | Problem:
     """Shards of the index of a site of `len(sizes)` shards: those in `only`, else all.
 
@@ -545,21 +552,27 @@ def index_shards(
     to index (path, `search_input`), in path order: called for each shard made, when its
     turn comes, so that only the shards being made are in memory (from a thread of this
     process: `read` must allow it). With `words` (the `shard_words` of every shard) the
-    word bundle is made too. Gives each shard made its files (under `pagefind/<k>/`,
-    `shard.json` included) and the word bundle's (under `pagefind/words/`, its
+    word bundles are made too: those in `only_words`, else all (`word_bucket_count` of
+    them). Gives each shard made its files (under `pagefind/<k>/`, `shard.json`
+    included) and each word bundle made its own (under `pagefind/words/<b>/`, its
     `words.json` included), or the problem of the first bundle Pagefind failed on. As
     many Pagefind processes run at once as this process may use CPUs (or SITEGEN_JOBS
     says).
     """
     count = len(sizes)
-    wanted = _wanted(count, only)
-    jobs: dict[int, Callable[[], Sequence[tuple[str, SearchInput]]]] = {
-        shard: functools.partial(read, shard) for shard in wanted
+    jobs: dict[tuple[str, int], Callable[[], Sequence[tuple[str, SearchInput]]]] = {
+        ("shard", shard): functools.partial(read, shard) for shard in _wanted(count, only)
     }
+    languages: frozenset[str] = frozenset()
     if words is not None and count > 1:
-        jobs[_WORD_BUNDLE] = functools.partial(_word_pages, words, sizes)
+        languages = frozenset(
+            language for found in words.values() for some in found.values() for language in some
+        )
+        buckets = word_bucket_count(languages)
+        for bucket in _wanted(buckets, only_words):
+            jobs["words", bucket] = functools.partial(_word_pages, words, sizes, bucket, buckets)
     if not jobs:
-        return Bundles({}, None)
+        return Bundles({}, {}, languages)
     executable = pagefind_executable()
     if executable is None:
         return Problem(
@@ -568,13 +581,12 @@ def index_shards(
             "install it with: python3 -m pip install 'pagefind[bin]'",
         )
     services = {job: _PagefindService(executable) for job in jobs}
-    # The word bundle, then the biggest shards first, so that a small one does not hold
-    # up the last core.
-    order = sorted(jobs, key=lambda job: (job != _WORD_BUNDLE, -sizes.get(job, 0), job))
-    results: dict[int, dict[str, bytes] | str] = {}
-    failed: int | None = None
+    # The biggest shards first, so that a small one does not hold up the last core.
+    order = sorted(jobs, key=lambda job: (-sizes.get(job[1], 0) if job[0] == "shard" else 0, job))
+    results: dict[tuple[str, int], dict[str, bytes] | str] = {}
+    failed: tuple[str, int] | None = None
 
-    def index(job: int) -> dict[str, bytes] | str:
+    def index(job: tuple[str, int]) -> dict[str, bytes] | str:
         return services[job].index(jobs[job]())
 
     with ThreadPoolExecutor(min(_process_count(), len(jobs))) as pool:
@@ -593,19 +605,21 @@ def index_shards(
             for service in services.values():
                 service.stop()
     if failed is not None:
-        return _failed(str(results[failed]), failed)
-    made = {job: _kept(files) for job, files in results.items() if isinstance(files, dict)}
-    shards: dict[int, dict[str, bytes]] = {}
-    for shard in wanted:
-        files = made[shard]
-        files[SHARD_FILE] = (json.dumps({"pages": sizes[shard]}) + "\n").encode("utf-8")
-        shards[shard] = {f"{shard_folder(shard)}{name}": files[name] for name in sorted(files)}
-    word_bundle = None
-    if _WORD_BUNDLE in made:
-        files = made[_WORD_BUNDLE]
-        files[WORDS_FILE] = _words_file(files)
-        word_bundle = {f"{WORDS_FOLDER}{name}": files[name] for name in sorted(files)}
-    return Bundles(shards, word_bundle)
+        return _failed(str(results[failed]), _bundle_folder(*failed))
+    bundles = Bundles({}, {}, languages)
+    for job in sorted(jobs):
+        files = results[job]
+        assert isinstance(files, dict)
+        kind, number = job
+        if kind == "shard":
+            files = _kept(files)
+            files[SHARD_FILE] = (json.dumps({"pages": sizes[number]}) + "\n").encode("utf-8")
+        else:
+            files = _word_bundle_files(files)
+        folder = _bundle_folder(kind, number)
+        made = bundles.shards if kind == "shard" else bundles.words
+        made[number] = {f"{folder}{name}": files[name] for name in sorted(files)}
+    return bundles
 
 
 def shard_key(pages: Sequence[tuple[str, str]]) -> str:
@@ -618,9 +632,17 @@ def shard_key(pages: Sequence[tuple[str, str]]) -> str:
     return _digest(json.dumps(pages, ensure_ascii=False))
 
 
-def words_key(words: Mapping[int, ShardWords]) -> str:
-    """A digest of all that the word bundle's bytes depend on (but Pagefind's version)."""
-    return _digest(json.dumps(sorted(words.items()), ensure_ascii=False))
+def words_keys(words: Mapping[int, ShardWords], buckets: int) -> dict[int, str]:
+    """A digest of all that each of the `buckets` word bundles' bytes depend on (but
+    Pagefind's version), given the words of every shard."""
+    if buckets == 1:
+        return {0: _digest(json.dumps(sorted(words.items()), ensure_ascii=False))}
+    return {
+        bucket: _digest(
+            json.dumps([[shard, words[shard].get(bucket)] for shard in sorted(words)])
+        )
+        for bucket in range(buckets)
+    }
 
 
 def page_words(page: SearchInput) -> Words:
@@ -629,12 +651,43 @@ def page_words(page: SearchInput) -> Words:
 
 
 def shard_words(words: Iterable[Words]) -> ShardWords:
-    """All the words of some pages, by language, each language's sorted and space-separated."""
+    """All the words of some pages, by the word bucket each is looked up in, then by language.
+
+    A word goes in the bucket of its first letter, and of the first letter of each of its
+    parts (after a hyphen, an apostrophe, a dot): Pagefind may index those parts too.
+    """
     merged: dict[str, set[str]] = {}
     for some in words:
         for language, found in some.items():
             merged.setdefault(language, set()).update(found)
-    return {language: " ".join(sorted(merged[language])) for language in sorted(merged)}
+    buckets: dict[int, dict[str, list[str]]] = {}
+    for language in sorted(merged):
+        for word in sorted(merged[language]):
+            for bucket in _buckets_of(word):
+                buckets.setdefault(bucket, {}).setdefault(language, []).append(word)
+    return {
+        bucket: {language: " ".join(found) for language, found in by_language.items()}
+        for bucket, by_language in sorted(buckets.items())
+    }
+
+
+def word_bucket_count(languages: Iterable[str]) -> int:
+    """How many word bundles a site with pages in these languages gets: WORD_BUCKETS, or
+    one when a language's stemmer may change the first letter of a word."""
+    stemmed = {language.split("-")[0] for language in languages}
+    return WORD_BUCKETS if stemmed <= _FIRST_LETTER_KEPT else 1
+
+
+def _buckets_of(word: str) -> set[int]:
+    if word.isalnum():
+        return {bucket_of(word)}
+    return {bucket_of(word), *(bucket_of(part.group()) for part in _PART_START.finditer(word))}
+
+
+def bucket_of(word: str) -> int:
+    """The word bucket of a word, by its first letter: what the search page computes of
+    each word of a query (lowercased, its diacritics apart)."""
+    return ord(unicodedata.normalize("NFD", word[:2])[0]) % WORD_BUCKETS
 
 
 def _digest(text: str) -> str:
@@ -655,6 +708,10 @@ def _kept(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {name: data for name, data in files.items() if name.split("/")[-1] not in UNUSED_FILES}
 
 
+def _bundle_folder(kind: str, number: int) -> str:
+    return f"{WORDS_FOLDER}{number}/" if kind == "words" else shard_folder(number)
+
+
 # -- Shards: the same matches as one index -------------------------------------------------
 #
 # Pagefind (1.5) matches a word of a query to the words of the index that start with it;
@@ -663,23 +720,36 @@ def _kept(files: Mapping[str, bytes]) -> dict[str, bytes]:
 # on their own: a shard that has no word starting with the query's would answer with its
 # pages that have a word starting *it*, where one index of the site has none to give.
 #
-# So a site of several shards gets one more Pagefind bundle, the word bundle
-# (pagefind/words/): one page for each shard and language, whose text is every word of
-# that shard's pages in that language. It is one index of all the site's words, so it
-# matches a query the way one index of the site would, fallback included, and the pages
-# it finds are the shards in which each word of the query has what it has in one index
-# (the same words that start with it, or the same longest word that starts it). The
-# search page asks it first, then searches only those shards: each shard is merged with
-# a filter of its number (Pagefind's `mergeFilter`, added in the browser, so the shards'
-# bytes have no filter in them). `words.json` maps each page id of the word bundle to its
-# shard. A shard's bytes then depend on its own pages only; the word bundle is made again
-# when the words of a shard change, which costs an index of every word of the site (some
-# of the work of one shard), not of every shard.
+# So a site of several shards gets word bundles (pagefind/words/<b>/): Pagefind indexes
+# whose pages are one per shard and language, holding the words of that shard's pages.
+# All the words that a word of a query can match (those that start with it, or that it
+# starts with) have its first letter, so the words are cut by first letter (diacritics
+# apart) into WORD_BUCKETS buckets, a bundle each: the bundle of a query word's bucket is
+# one index of every word of the site that the word can match, so it matches (or falls
+# back) as one index of the site would, and the pages it finds are the shards in which
+# the word matches what it matches in one index. The search page asks the bundle of each
+# word of the query, then searches the shards every word was found in: each shard and
+# each word bundle is merged in the browser with a filter of its number (Pagefind's
+# mergeFilter, so no bundle's bytes hold a filter). `words.json` maps each page id of a
+# word bundle to its shard.
+#
+# A shard's bytes depend on its own pages only, and a word bundle's on the words of its
+# bucket: an edit re-makes its shard and the bundles of the words it brought or took away.
+# Where a language's stemmer may change a word's first letter (Arabic, Indonesian and
+# Irish take prefixes off, Serbian changes the alphabet, Turkish lowercases its own
+# way), there is one word bundle of every word instead.
 
 SHARD_FILE = "shard.json"  # in each shard: {"pages": N}
 WORDS_FOLDER = f"{SEARCH_FOLDER}/words/"
-WORDS_FILE = "words.json"  # in the word bundle: {"shards": {page id: shard}}
-_WORD_BUNDLE = -1  # the word bundle's job among the shards' in index_shards
+WORDS_FILE = "words.json"  # in each word bundle: {"shards": {page id: shard}}
+WORD_BUCKETS = 32
+# Languages (by the first part of <html lang>) that Pagefind does not stem, or stems by
+# taking suffixes off only ("" is a page without a language: not stemmed).
+_FIRST_LETTER_KEPT = frozenset(
+    {"", "cs", "da", "de", "en", "es", "fi", "fr", "hu", "it", "nl", "no", "nb", "nn", "pl"}
+    | {"pt", "ro", "ru", "sv", "uk"}
+)
+_PART_START = re.compile(r"(?<=\W)\w")
 _TAG = re.compile(r"<[^>]*>")
 _HTML_LANG = re.compile(r"""<html\s[^>]*?\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 # Attributes whose values Pagefind may index or search: image alt text, metadata.
@@ -705,22 +775,31 @@ def _pages_by_shard(
 
 
 def _word_pages(
-    words: Mapping[int, ShardWords], sizes: Mapping[int, int]
+    words: Mapping[int, ShardWords], sizes: Mapping[int, int], bucket: int, buckets: int
 ) -> list[tuple[str, SearchInput]]:
-    """The pages of the word bundle: one per shard with pages and language of its pages."""
+    """The pages of word bundle `bucket` of `buckets`: one per shard with pages, and
+    language of its pages, with the shard's words of that bucket (of all, with one)."""
     pages = []
     for shard in sorted(words):
         if not sizes[shard]:
             continue  # an empty shard is not loaded
-        for language, found in sorted(words[shard].items()):
-            if found:
-                pages.append(_word_page(shard, language, found))
+        if buckets == 1:
+            by_language: dict[str, set[str]] = {}
+            for found in words[shard].values():
+                for language, some in found.items():
+                    by_language.setdefault(language, set()).update(some.split())
+            texts = {language: " ".join(sorted(some)) for language, some in by_language.items()}
+        else:
+            texts = dict(words[shard].get(bucket, {}))
+        for language, text in sorted(texts.items()):
+            if text:
+                pages.append(_word_page(bucket, shard, language, text))
     return pages
 
 
-def _word_page(shard: int, language: str, words: str) -> tuple[str, SearchInput]:
+def _word_page(bucket: int, shard: int, language: str, words: str) -> tuple[str, SearchInput]:
     # No <title> or <h1>: their words would be the page's too.
-    path = f"{WORDS_FOLDER}{shard}/{language or 'unknown'}/index.html"
+    path = f"{WORDS_FOLDER}{bucket}/{shard}/{language or 'unknown'}/index.html"
     lang = f' lang="{html.escape(language)}"' if language else ""
     page = (
         f"<!doctype html>\n<html{lang}><head></head>"
@@ -729,17 +808,25 @@ def _word_page(shard: int, language: str, words: str) -> tuple[str, SearchInput]
     return path, page
 
 
-def _words_file(files: Mapping[str, bytes]) -> bytes:
-    """The word bundle's `words.json`: the shard of each of its pages, by page id."""
-    url = re.compile(rb'"url":"/' + re.escape(WORDS_FOLDER.encode()) + rb'(\d+)/')
+_WORD_PAGE_URL = re.compile(rb'"url":"/' + re.escape(WORDS_FOLDER.encode()) + rb'\d+/(\d+)/')
+
+
+def _word_bundle_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """A word bundle's files to keep, with its `words.json`: the shard of each of its pages,
+    by page id. Its pages' records (fragments) are left out: the search page needs their
+    ids only, never what they hold."""
     shards = {}
-    for name, data in files.items():
+    kept = {}
+    for name, data in _kept(files).items():
         if name.startswith("fragment/") and name.endswith(".pf_fragment"):
-            found = url.search(gzip.decompress(data))
+            found = _WORD_PAGE_URL.search(gzip.decompress(data))
             if found is not None:
                 page = name.removeprefix("fragment/").removesuffix(".pf_fragment")
                 shards[page] = int(found.group(1))
-    return (json.dumps({"shards": dict(sorted(shards.items()))}) + "\n").encode("utf-8")
+        else:
+            kept[name] = data
+    kept[WORDS_FILE] = (json.dumps({"shards": dict(sorted(shards.items()))}) + "\n").encode()
+    return kept
 
 
 def _language(page: SearchInput) -> str:
@@ -1013,10 +1100,10 @@ def _messages(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
         yield message
 
 
-def _failed(output: str, job: int) -> Problem:
+def _failed(output: str, folder: str) -> Problem:
     lines = [line for line in output.strip().splitlines() if line.strip()]
     return Problem(
-        Location(WORDS_FOLDER if job == _WORD_BUNDLE else shard_folder(job)),
+        Location(folder),
         "Pagefind could not build the search index",
         "\n".join(lines[-10:]) or "Pagefind gave no reason",
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 from .search import SearchEntry, ShardWords, Words
 
 STORE_PATH = Path(".sitegen") / "search.sqlite"
-VERSION = 3  # SQLite's user_version: a store of another layout is emptied
+VERSION = 4  # SQLite's user_version: a store of another layout is emptied
 
 
 class SearchInputs:
@@ -132,8 +132,9 @@ def _decode(text: str) -> ShardWords | None:
     """The words `keep` wrote, or None when the row is not what it wrote."""
     try:
         data = json.loads(text)
-    except ValueError:
+        decoded = {int(bucket): dict(found) for bucket, found in data.items()}
+    except (ValueError, AttributeError, TypeError):
         return None
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+    if not all(isinstance(words, str) for found in decoded.values() for words in found.values()):
         return None
-    return data
+    return decoded

@@ -44,7 +44,7 @@ from sitegen.search import (
     shard_of,
     shard_words,
     shards_file,
-    words_key,
+    words_keys,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,19 +307,19 @@ def test_a_site_without_indexed_pages_gets_an_empty_index() -> None:
     [
         (0, 1),
         (1, 1),
-        (400, 1),
-        (401, 2),
-        (800, 2),
-        (801, 4),
-        (1_000, 4),
-        (1_601, 8),
-        (3_200, 8),
-        (3_201, 16),
-        (6_400, 16),
-        (1_000_000, 16),
+        (100, 1),
+        (101, 2),
+        (200, 2),
+        (201, 4),
+        (1_000, 16),
+        (1_601, 32),
+        (3_200, 32),
+        (3_201, 64),
+        (6_400, 64),
+        (1_000_000, 64),
     ],
 )
-def test_a_site_gets_a_power_of_two_of_shards_of_at_most_400_pages(pages: int, count: int) -> None:
+def test_a_site_gets_a_power_of_two_of_shards_of_at_most_100_pages(pages: int, count: int) -> None:
     assert shard_count(pages) == count
 
 
@@ -334,9 +334,9 @@ def test_a_page_has_the_same_shard_everywhere() -> None:
 
 def test_the_shards_file_lists_the_bundles() -> None:
     assert shards_file(1) == ("pagefind/shards.json", b'{"bundles": ["0/"]}\n')
-    assert shards_file(3) == (
+    assert shards_file(3, 2) == (
         "pagefind/shards.json",
-        b'{"bundles": ["0/", "1/", "2/"], "words": "words/"}\n',
+        b'{"bundles": ["0/", "1/", "2/"], "words": ["words/0/", "words/1/"]}\n',
     )
 
 
@@ -362,7 +362,7 @@ def test_a_shard_made_alone_is_the_same_bytes_as_in_a_whole_build(example_site: 
     alone = build_search_shards(shuffled, 4, only=[2])
     assert isinstance(alone, search.Bundles) and list(alone.shards) == [2]
     assert alone.shards[2] == whole.shards[2]
-    assert alone.words is None
+    assert alone.words == {}
     assert all(name.startswith("pagefind/2/") for name in alone.shards[2])
     # Each shard has its own pages, and nothing else.
     for shard, files in whole.shards.items():
@@ -370,44 +370,69 @@ def test_a_shard_made_alone_is_the_same_bytes_as_in_a_whole_build(example_site: 
         expected = {f"/{path.removesuffix('index.html')}" for path, _ in inputs}
         assert urls == {url for url in expected if shard_of(f"{url[1:]}index.html", 4) == shard}
         assert json.loads(files[f"pagefind/{shard}/shard.json"]) == {"pages": len(urls)}
-    assert build_search_shards(inputs, 4, only=[]) == search.Bundles({}, None)
+    assert build_search_shards(inputs, 4, only=[]) == search.Bundles({}, {}, frozenset())
     with pytest.raises(ValueError):
         build_search_shards(inputs, 4, only=[4])
 
 
-def test_the_word_bundle_holds_each_shards_words_on_a_page_of_its_own(
-    example_site: Path,
-) -> None:
+def test_each_word_bundle_holds_each_shards_words_of_its_letters(example_site: Path) -> None:
     inputs = story_copies(example_site, 8)
-    whole = build_search_shards(inputs, 4)
-    assert isinstance(whole, search.Bundles) and whole.words is not None
-    assert all(name.startswith("pagefind/words/") for name in whole.words)
-    found = records(whole.words)
-    assert set(found) == {f"/pagefind/words/{shard}/en/" for shard in range(4)}
-    for shard in range(4):
-        words = set(found[f"/pagefind/words/{shard}/en/"]["content"].split())
-        # The word of each copy in this shard, and of none in another.
-        for path, _ in inputs:
-            number = path.split("/")[1]
-            assert (f"part{number}zyx" in words) == (shard_of(path, 4) == shard), (shard, path)
-        assert {"trump", "sanctions"} <= words
-    # words.json names each page's shard by the id the search page gets for it.
-    named = json.loads(whole.words["pagefind/words/words.json"])["shards"]
-    assert named == {
-        name.rsplit("/", 1)[1].removesuffix(".pf_fragment"): int(url.split("/")[3])
-        for name, data in whole.words.items()
-        if name.endswith(".pf_fragment")
-        for url in [json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))["url"]]
+    words = {
+        shard: shard_words(page_words(page) for path, page in inputs if shard_of(path, 4) == shard)
+        for shard in range(4)
     }
-    assert sorted(named.values()) == [0, 1, 2, 3]
+    # Each copy's own word is in its shard's words of its bucket, and in no other shard's.
+    for path, _ in inputs:
+        word = f"part{path.split('/')[1]}zyx"
+        bucket = search.bucket_of(word)
+        having = [shard for shard in range(4) if word in words[shard][bucket]["en"].split()]
+        assert having == [shard_of(path, 4)]
+    # A word of parts is in the bucket of each part too, as Pagefind may index them alone.
+    hyphenated = shard_words([{"en": frozenset({"well-known"})}])
+    assert set(hyphenated) == {search.bucket_of("w"), search.bucket_of("k")}
+    # The bundles, as the build makes them: a page per shard, and no page records.
+    whole = build_search_shards(inputs, 4)
+    assert isinstance(whole, search.Bundles)
+    assert sorted(whole.words) == list(range(search.WORD_BUCKETS))
+    assert whole.languages == {"en"}
+    for bucket, files in whole.words.items():
+        assert all(name.startswith(f"pagefind/words/{bucket}/") for name in files)
+        assert not any(name.endswith(".pf_fragment") for name in files)
+        named = json.loads(files[f"pagefind/words/{bucket}/words.json"])["shards"]
+        entry = json.loads(files[f"pagefind/words/{bucket}/pagefind-entry.json"])
+        counted = sum(language["page_count"] for language in entry["languages"].values())
+        assert counted == len(named) == len({s for s in range(4) if bucket in words[s]})
     # One shard: no word bundle, as one index matches words as one index does.
     single = build_search_shards(inputs, 1)
-    assert isinstance(single, search.Bundles) and single.words is None
+    assert isinstance(single, search.Bundles) and single.words == {}
+
+
+def test_a_word_bundle_names_the_shard_of_each_of_its_pages(example_site: Path) -> None:
+    inputs = story_copies(example_site, 8)
+    words = {
+        shard: shard_words(page_words(page) for path, page in inputs if shard_of(path, 4) == shard)
+        for shard in range(4)
+    }
+    bucket = search.bucket_of("trump")
+    executable = search.pagefind_executable()
+    assert executable is not None
+    pages = search._word_pages(words, dict.fromkeys(range(4), 2), bucket, search.WORD_BUCKETS)
+    raw = search._PagefindService(executable).index(pages)
+    assert isinstance(raw, dict), raw
+    expected = {}
+    for name, data in raw.items():
+        if name.endswith(".pf_fragment"):
+            url = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))["url"]
+            page_id = name.removeprefix("fragment/").removesuffix(".pf_fragment")
+            expected[page_id] = int(url.split("/")[4])  # /pagefind/words/<bucket>/<shard>/en/
+    named = json.loads(search._word_bundle_files(raw)["words.json"])["shards"]
+    assert named == expected
+    assert sorted(named.values()) == [0, 1, 2, 3]
 
 
 def shard_keys(inputs: list[tuple[str, SearchInput]], count: int) -> dict[int | str, str]:
-    """Each shard's `shard_key` and the word bundle's `words_key`, made as the build makes
-    them: from the digest of each of a shard's pages, and from each shard's words."""
+    """Each shard's `shard_key` and each word bundle's key, made as the build makes them:
+    from the digest of each of a shard's pages, and from each shard's words."""
     pages: dict[int, list[tuple[str, SearchInput]]] = {shard: [] for shard in range(count)}
     for path, page in sorted(inputs):
         pages[shard_of(path, count)].append((path, page))
@@ -419,14 +444,15 @@ def shard_keys(inputs: list[tuple[str, SearchInput]], count: int) -> dict[int | 
         shard: shard_words(page_words(page) for _, page in listed)
         for shard, listed in pages.items()
     }
-    keys["words"] = words_key(words)
+    for bucket, key in words_keys(words, search.WORD_BUCKETS).items():
+        keys[f"words {bucket}"] = key
     return keys
 
 
-def test_a_new_word_changes_its_shard_and_the_word_bundle_only(example_site: Path) -> None:
+def test_a_new_word_changes_its_shard_and_its_word_bundle_only(example_site: Path) -> None:
     inputs = story_copies(example_site, 8)
     keys = shard_keys(inputs, 4)
-    assert sorted(keys, key=str) == [0, 1, 2, 3, "words"]
+    assert len(keys) == 4 + search.WORD_BUCKETS
     assert shard_keys(list(reversed(inputs)), 4) == keys
     path, page = inputs[0]
     shard = shard_of(path, 4)
@@ -434,10 +460,24 @@ def test_a_new_word_changes_its_shard_and_the_word_bundle_only(example_site: Pat
     reworded = [(path, page.replace("Part0zyx: Trump", "Trump Part0zyx:")), *inputs[1:]]
     changed = shard_keys(reworded, 4)
     assert [k for k in keys if keys[k] != changed[k]] == [shard]
-    # A word the site did not have: the page's shard and the word bundle, no other shard.
+    # A word the site did not have: the page's shard and its letter's word bundle.
     new_word = [(path, page.replace("Part0zyx", "Part0zyx Quuxwordzyx")), *inputs[1:]]
     changed = shard_keys(new_word, 4)
-    assert [k for k in keys if keys[k] != changed[k]] == [shard, "words"]
+    bucket = search.bucket_of("quuxwordzyx")
+    assert [k for k in keys if keys[k] != changed[k]] == [shard, f"words {bucket}"]
+
+
+def test_a_site_in_a_language_whose_stemmer_takes_prefixes_has_one_word_bundle() -> None:
+    assert search.word_bucket_count(["en"]) == search.WORD_BUCKETS
+    assert search.word_bucket_count(["en-gb", "", "fr"]) == search.WORD_BUCKETS
+    assert search.word_bucket_count(["en", "ar"]) == 1  # Arabic takes "al-" off
+    assert search.word_bucket_count(["id"]) == 1
+
+
+def test_a_words_bucket_is_its_first_letters_whatever_its_case_or_accent() -> None:
+    assert search.bucket_of("élan") == search.bucket_of("elan") == search.bucket_of("e")
+    assert search.bucket_of("zebra") == ord("z") % search.WORD_BUCKETS
+    assert len({search.bucket_of(letter) for letter in "abcdefghijklmnopqrstuvwxyz"}) > 20
 
 
 def fake_pagefind_logging(tmp_path: Path, log: Path) -> str:
@@ -474,9 +514,9 @@ def test_shards_are_made_as_many_at_once_as_there_are_cpus(
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_pagefind_logging(tmp_path, log))
     monkeypatch.setenv("SITEGEN_JOBS", jobs)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
-    shards = build_search_shards(story_copies(example_site, 8), 4)
+    # The shards alone (no word bundles): four Pagefinds of 0.3 s at least.
+    shards = build_search_shards(story_copies(example_site, 8), 4, only=range(4))
     assert isinstance(shards, search.Bundles) and len(shards.shards) == 4
-    assert shards.words is not None
     assert most_at_once(log) == expected
 
 

@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sitegen.search import Bundles, build_search_shards, search_input, shard_of, shards_file
+from sitegen import search
+from sitegen.search import (
+    Bundles,
+    build_search_shards,
+    search_input,
+    shard_of,
+    shards_file,
+    word_bucket_count,
+)
 from tests.support.browser import ACTION_TIMEOUT_MS, PHONE, OpenPage, PageLog, PageLogs
 from tests.support.subpath_server import SubpathServer
 
@@ -167,10 +175,10 @@ def index_into(site: Path, count: int) -> None:
     )
     made = build_search_shards(inputs, count)
     assert isinstance(made, Bundles), made
-    files = dict([shards_file(count)])
-    for shard in made.shards.values():
-        files.update(shard)
-    files.update(made.words or {})
+    buckets = word_bucket_count(made.languages) if count > 1 else 0
+    files = dict([shards_file(count, buckets)])
+    for bundle in [*made.shards.values(), *made.words.values()]:
+        files.update(bundle)
     for name, data in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(data)
@@ -266,13 +274,34 @@ def test_a_sharded_index_finds_the_pages_of_every_shard(
     with page.expect_navigation():
         page.click(".search-result a")
     assert page.url == server.url_for(f"stories/copy-{copies[-1]}/")
-    # Only the site's own files, each of them there; the shards without pages too.
+    # Only the site's own files, each of them there; the word bundle, and never the
+    # shard without pages.
     assert log.problems == []
     requested = " ".join(log.requests)
-    assert f"{server.prefix}pagefind/0/shard.json" in requested
+    assert f"{server.prefix}pagefind/words/" in requested
+    assert f"{server.prefix}pagefind/0/" not in requested.replace("pagefind/0/pagefind.js", "")
     assert all(request.split(" ", 1)[1].startswith(server.url) for request in log.requests), (
         log.requests
     )
+    page.context.close()
+
+
+def test_a_query_loads_only_the_shards_that_can_answer_it(
+    chromium: Browser, sharded_servers: dict[int, SubpathServer], copies: list[str]
+) -> None:
+    server = sharded_servers[SHARDS]
+    word = copies[0]
+    page, log = search_in(chromium, server, copy_marker(word))
+    page.wait_for_selector(f"[role=status]:has-text('1 story matches “{copy_marker(word)}”')")
+    assert log.problems == []
+    entries = {
+        request.split(f"{server.prefix}pagefind/", 1)[1].split("/pagefind-entry.json")[0]
+        for request in log.requests
+        if "/pagefind-entry.json" in request
+    }
+    # The bundle of the word's first letter, and the shard of the only page that has it.
+    bucket = search.bucket_of(copy_marker(word))
+    assert entries == {f"words/{bucket}", str(shard_of(copy_path(word), SHARDS))}
     page.context.close()
 
 

@@ -1,33 +1,32 @@
 // The search page's search box, over the Pagefind index that `sitegen build` makes.
+// A module (the pages' Content-Security-Policy forbids inline script). Everything
+// is found relative to this file, so search works under any base_url prefix.
+// Results are DOM nodes with textContent; of Pagefind's excerpts only <mark> is kept.
 //
-// A module, so it is deferred and never inline (the pages' Content-Security-Policy
-// forbids inline script). Everything is found relative to this file: the site's
-// root is one folder up from static/, so search works under any base_url prefix.
-// Results are built as DOM nodes with textContent; only Pagefind's <mark> around
-// the matched words is kept from its excerpts.
-//
-// The index is in shards, each a Pagefind bundle (pagefind/0/, pagefind/1/, ...)
-// that pagefind/shards.json lists. Pagefind's code comes from the first bundle;
-// the first shard with pages is its index, and the other shards with pages are
-// merged into it (Pagefind's mergeIndex), so one search covers them all. Each
-// shard's shard.json says how many pages it has. With several shards, the list
-// also names the word bundle: one page per shard holding that shard's words, a
-// Pagefind index of its own (its own copy of Pagefind's code). It is searched
-// first, and the shards it finds are the only ones searched, so that a word is
-// matched as one index of the whole site would match it (see sitegen/search.py).
+// The index is in shards (pagefind/0/, pagefind/1/, ...: pagefind/shards.json
+// lists them), each a Pagefind bundle. With several, the list also names the word
+// bundles: Pagefind indexes whose pages hold each shard's words of some first
+// letters. The bundle of each word of a query names the shards in which the word
+// matches what one index of the site would match (see sitegen/search.py); only the
+// shards every word was found in are searched. A bundle is merged into its
+// Pagefind (mergeIndex) when a query first needs it, with a filter of its number.
 
 const root = new URL("../", import.meta.url);
 const shardsUrl = new URL("pagefind/shards.json", root);
+// Result URLs are indexed from the site's root; baseUrl puts the prefix in front.
+const baseUrl = root.pathname;
 const form = document.querySelector("[data-search-form]");
 const input = form.querySelector("input[name=q]");
 const status = document.querySelector("[data-search-status]");
 const list = document.querySelector("[data-search-results]");
 const MAX_RESULTS = 20;
 const DEBOUNCE_MS = 200;
-const SHARD_FILTER = "sitegen_shard"; // added to each shard's pages here, not in the index
+const FILTER = "sitegen_bundle"; // given to each bundle here, not in the index
+// What Pagefind leaves out of a query's words.
+const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
 
 let pagefind = null;
-let latest = 0; // the number of the newest query: an older one's results are dropped
+let latest = 0; // the newest query's number: older ones' results are dropped
 
 // Fresh copies: an old list with a new index would leave pages out.
 async function fetchJson(url) {
@@ -36,59 +35,82 @@ async function fetchJson(url) {
   return response.json();
 }
 
+// Bundles (folders relative to shards.json) and a Pagefind of their own to merge
+// them in (a module instance of its own: its URL is another).
+async function bundleSet(folders) {
+  const urls = folders.map((folder) => new URL(folder, shardsUrl).href);
+  const module = await import(new URL("pagefind.js", urls[0]).href);
+  return { pagefind: module, urls, first: null, merging: new Map() };
+}
+
 async function load() {
   const { bundles, words } = await fetchJson(shardsUrl);
-  const urls = bundles.map((bundle) => new URL(bundle, shardsUrl));
-  // Every bundle holds Pagefind's code; a shard without pages is left out.
-  const [module, shards, wordIndex] = await Promise.all([
-    import(new URL("pagefind.js", urls[0]).href),
-    Promise.all(urls.map((url) => fetchJson(new URL("shard.json", url)))),
-    words ? loadWords(new URL(words, shardsUrl)) : null,
-  ]);
-  const filled = urls
-    .map((url, number) => ({ url, number }))
-    .filter(({ number }) => shards[number].pages > 0);
-  if (filled.length === 0) return null;
-  // Result URLs are indexed from the site's root; baseUrl puts the prefix in front.
-  const baseUrl = root.pathname;
-  const options = ({ number }) =>
-    wordIndex ? { baseUrl, mergeFilter: { [SHARD_FILTER]: String(number) } } : { baseUrl };
-  const [first, ...others] = filled;
-  await module.options({ basePath: first.url.href, ...options(first) });
-  await Promise.all(others.map((shard) => module.mergeIndex(shard.url.href, options(shard))));
-  return { pagefind: module, words: wordIndex };
+  if (!words) {
+    const [shard] = bundles.map((folder) => new URL(folder, shardsUrl).href);
+    const [{ pages }, module] = await Promise.all([
+      fetchJson(new URL("shard.json", shard)),
+      import(new URL("pagefind.js", shard).href),
+    ]);
+    if (pages === 0) return null;
+    await module.options({ basePath: shard, baseUrl });
+    return { pagefind: module, words: null };
+  }
+  const [shards, buckets] = await Promise.all([bundleSet(bundles), bundleSet(words)]);
+  return { shards, buckets, maps: new Map(), words };
 }
 
-// The word bundle: its Pagefind (a module of its own, for its URL is another) and
-// the shard of each of its pages.
-async function loadWords(url) {
-  const [module, { shards }] = await Promise.all([
-    import(new URL("pagefind.js", url).href),
-    fetchJson(new URL("words.json", url)),
-  ]);
-  await module.options({ basePath: url.href });
-  return { pagefind: module, shards };
-}
-
-// Pagefind with every shard merged in, or null when nothing is indexed. Loaded
-// once, at the first query (a failure stays: Pagefind keeps what it merged).
+// Loaded once, at the first query (a failure stays); null when nothing is indexed.
 function engine() {
   if (pagefind === null) pagefind = load();
   return pagefind;
 }
 
-// The results of the query, over the shards whose words match it as the whole
-// site's do. The word bundle has no phrases: there a quoted phrase is its words.
+// Bundle `number` of the set in its Pagefind: the first one asked for is its index,
+// the others are merged into it.
+function merged(set, number, options = {}) {
+  if (!set.merging.has(number)) {
+    const url = set.urls[number];
+    const filtered = { ...options, mergeFilter: { [FILTER]: String(number) } };
+    const done = set.first
+      ? set.first.then(() => set.pagefind.mergeIndex(url, filtered))
+      : (set.first = set.pagefind.options({ basePath: url, ...filtered }));
+    set.merging.set(number, done);
+  }
+  return set.merging.get(number);
+}
+
+// A query word's word bundle: by its first letter, diacritics apart (as in
+// sitegen/search.py).
+function bucketOf(word, count) {
+  return word.normalize("NFD").codePointAt(0) % count;
+}
+
+// The shards in which the word matches what it matches in one index of the site.
+async function shardsOf(loaded, word) {
+  const count = loaded.words.length;
+  const bucket = count === 1 ? 0 : bucketOf(word, count);
+  if (!loaded.maps.has(bucket)) {
+    loaded.maps.set(bucket, fetchJson(new URL("words.json", loaded.buckets.urls[bucket])));
+  }
+  const [{ shards }] = await Promise.all([loaded.maps.get(bucket), merged(loaded.buckets, bucket)]);
+  const filters = { [FILTER]: { any: [String(bucket)] } };
+  const found = await loaded.buckets.pagefind.search(word, { filters });
+  return new Set(found.results.map((result) => shards[result.id]).filter((s) => s !== undefined));
+}
+
+// The results of the query, over the shards in which each of its words matches as
+// in one index of the site. A quoted phrase is looked up word by word.
 async function search(loaded, term) {
   if (loaded.words === null) return loaded.pagefind.search(term);
-  const found = await loaded.words.pagefind.search(term.replaceAll('"', " "));
-  const shards = new Set();
-  for (const result of found.results) {
-    const shard = loaded.words.shards[result.id];
-    if (shard !== undefined) shards.add(String(shard));
-  }
-  if (shards.size === 0) return { results: [] };
-  return loaded.pagefind.search(term, { filters: { [SHARD_FILTER]: { any: [...shards] } } });
+  const words = term.toLocaleLowerCase().replace(PUNCTUATION, "").split(/\s+/).filter(Boolean);
+  if (words.length === 0) return { results: [] };
+  const found = await Promise.all([...new Set(words)].map((word) => shardsOf(loaded, word)));
+  const wanted = [...found[0]].filter((shard) => found.every((set) => set.has(shard)));
+  if (wanted.length === 0) return { results: [] };
+  wanted.sort((a, b) => a - b);
+  await Promise.all(wanted.map((shard) => merged(loaded.shards, shard, { baseUrl })));
+  const filters = { [FILTER]: { any: wanted.map(String) } };
+  return loaded.shards.pagefind.search(term, { filters });
 }
 
 function excerpt(html) {
