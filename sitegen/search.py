@@ -82,15 +82,16 @@ UNUSED_FILES = frozenset(
 )
 TIMEOUT_SECONDS = 300  # for one bundle; Pagefind indexes 1,000 story pages in some 6 s
 # Shards: Pagefind takes some 5.5 ms of CPU per story page, plus 30 ms to start, and has
-# no incremental mode: an edit re-indexes its page's shard whole. A site of over 100
-# pages has shards of 50 to 100 pages (a story edit re-indexes one in some 0.5 s), a
+# no incremental mode: an edit re-indexes its page's shard whole. A site of over 200
+# pages has shards of 100 to 200 pages (a story edit re-indexes one in some 0.9 s), a
 # power of two of them, so that the count changes only when the site doubles (each
 # change re-indexes every shard, as a full build does). A shard costs the reader only
-# when a query needs it (the search page loads the shards the word bundle names, see
-# "Shards" below): its entry, metadata and an index chunk, three small requests. 64
-# shards (over 3,200 pages) is where that stops being small for a common word.
-PAGES_PER_SHARD = 100
-MAX_SHARDS = 64
+# when a query needs it (the search page loads the shards the word bundles name, see
+# "Shards" below): its entry, metadata and an index chunk, three small requests. A
+# common word needs them all: 32 shards (over 3,200 pages) take about as long to load
+# as the 16 shards of 400 pages that held the whole site's words did; 64 took 40% more.
+PAGES_PER_SHARD = 200
+MAX_SHARDS = 32
 
 SearchInput: TypeAlias = str
 """What Pagefind reads of one page, as a small HTML document (see `search_input`)."""
@@ -447,7 +448,7 @@ def shard_count(indexed_pages: int) -> int:
     """How many shards the index of a site with `indexed_pages` indexed pages gets.
 
     The smallest power of two that keeps shards to PAGES_PER_SHARD pages, at least 1
-    and at most MAX_SHARDS: 1 up to 100 pages, 2 up to 200, 4 up to 400, and so on.
+    and at most MAX_SHARDS: 1 up to 200 pages, 2 up to 400, 4 up to 800, and so on.
     """
     count = 1
     while count < MAX_SHARDS and indexed_pages > count * PAGES_PER_SHARD:

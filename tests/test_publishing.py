@@ -329,8 +329,9 @@ def test_every_script_is_a_file_of_the_site_or_data(example_site: Path) -> None:
 
 
 def test_scripts_are_small(example_site: Path) -> None:
+    # search.js is the biggest: it looks a query's words up in the word bundles first.
     for script in (example_site / "static").glob("*.js"):
-        assert script.stat().st_size < 8_000, script.name
+        assert script.stat().st_size < 10_000, script.name
 
 
 # -- the feed ---------------------------------------------------------------------------

@@ -307,19 +307,18 @@ def test_a_site_without_indexed_pages_gets_an_empty_index() -> None:
     [
         (0, 1),
         (1, 1),
-        (100, 1),
-        (101, 2),
-        (200, 2),
-        (201, 4),
-        (1_000, 16),
-        (1_601, 32),
-        (3_200, 32),
-        (3_201, 64),
-        (6_400, 64),
-        (1_000_000, 64),
+        (200, 1),
+        (201, 2),
+        (400, 2),
+        (401, 4),
+        (1_000, 8),
+        (3_200, 16),
+        (3_201, 32),
+        (6_400, 32),
+        (1_000_000, 32),
     ],
 )
-def test_a_site_gets_a_power_of_two_of_shards_of_at_most_100_pages(pages: int, count: int) -> None:
+def test_a_site_gets_a_power_of_two_of_shards_of_at_most_200_pages(pages: int, count: int) -> None:
     assert shard_count(pages) == count
 
 

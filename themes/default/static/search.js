@@ -85,32 +85,49 @@ function bucketOf(word, count) {
   return word.normalize("NFD").codePointAt(0) % count;
 }
 
+// The word bundle of a word, ready to search, and its map of page ids to shards.
+function bucket(loaded, word) {
+  const count = loaded.words.length;
+  const number = count === 1 ? 0 : bucketOf(word, count);
+  if (!loaded.maps.has(number)) {
+    const map = fetchJson(new URL("words.json", loaded.buckets.urls[number]));
+    loaded.maps.set(number, Promise.all([map, merged(loaded.buckets, number)]));
+  }
+  return loaded.maps.get(number).then(([{ shards }]) => ({ number, shards }));
+}
+
 // The shards in which the word matches what it matches in one index of the site.
 async function shardsOf(loaded, word) {
-  const count = loaded.words.length;
-  const bucket = count === 1 ? 0 : bucketOf(word, count);
-  if (!loaded.maps.has(bucket)) {
-    loaded.maps.set(bucket, fetchJson(new URL("words.json", loaded.buckets.urls[bucket])));
-  }
-  const [{ shards }] = await Promise.all([loaded.maps.get(bucket), merged(loaded.buckets, bucket)]);
-  const filters = { [FILTER]: { any: [String(bucket)] } };
+  const { number, shards } = await bucket(loaded, word);
+  const filters = { [FILTER]: { any: [String(number)] } };
   const found = await loaded.buckets.pagefind.search(word, { filters });
   return new Set(found.results.map((result) => shards[result.id]).filter((s) => s !== undefined));
 }
 
+// A query's words as Pagefind takes them (a quoted phrase is its words).
+function wordsOf(term) {
+  return [...new Set(term.toLocaleLowerCase().replace(PUNCTUATION, "").split(/\s+/))];
+}
+
 // The results of the query, over the shards in which each of its words matches as
-// in one index of the site. A quoted phrase is looked up word by word.
+// in one index of the site.
 async function search(loaded, term) {
   if (loaded.words === null) return loaded.pagefind.search(term);
-  const words = term.toLocaleLowerCase().replace(PUNCTUATION, "").split(/\s+/).filter(Boolean);
+  const words = wordsOf(term).filter(Boolean);
   if (words.length === 0) return { results: [] };
-  const found = await Promise.all([...new Set(words)].map((word) => shardsOf(loaded, word)));
+  const found = await Promise.all(words.map((word) => shardsOf(loaded, word)));
   const wanted = [...found[0]].filter((shard) => found.every((set) => set.has(shard)));
   if (wanted.length === 0) return { results: [] };
   wanted.sort((a, b) => a - b);
   await Promise.all(wanted.map((shard) => merged(loaded.shards, shard, { baseUrl })));
   const filters = { [FILTER]: { any: wanted.map(String) } };
   return loaded.shards.pagefind.search(term, { filters });
+}
+
+// While the reader types: load the word bundles of the words so far.
+async function prepare(query) {
+  const loaded = await engine();
+  if (loaded?.words) await Promise.all(wordsOf(query).filter(Boolean).map((w) => bucket(loaded, w)));
 }
 
 function excerpt(html) {
@@ -178,7 +195,10 @@ async function run(query) {
 }
 
 form.querySelector("button").addEventListener("click", () => run(input.value));
-input.addEventListener("input", () => run(input.value));
+input.addEventListener("input", () => {
+  prepare(input.value).catch(() => {}); // run() reports a failure
+  run(input.value);
+});
 input.addEventListener("keydown", (event) => {
   if (event.key === "Enter") run(input.value);
 });
