@@ -109,25 +109,32 @@ function wordsOf(term) {
   return [...new Set(term.toLocaleLowerCase().replace(PUNCTUATION, "").split(/\s+/))];
 }
 
-// The results of the query, over the shards in which each of its words matches as
-// in one index of the site.
-async function search(loaded, term) {
-  if (loaded.words === null) return loaded.pagefind.search(term);
+// The shards in which each of the query's words matches as in one index of the site.
+async function shardsFor(loaded, term) {
   const words = wordsOf(term).filter(Boolean);
-  if (words.length === 0) return { results: [] };
+  if (words.length === 0) return [];
   const found = await Promise.all(words.map((word) => shardsOf(loaded, word)));
   const wanted = [...found[0]].filter((shard) => found.every((set) => set.has(shard)));
-  if (wanted.length === 0) return { results: [] };
-  wanted.sort((a, b) => a - b);
   await Promise.all(wanted.map((shard) => merged(loaded.shards, shard, { baseUrl })));
+  return wanted.sort((a, b) => a - b);
+}
+
+async function search(loaded, term) {
+  if (loaded.words === null) return loaded.pagefind.search(term);
+  const wanted = await shardsFor(loaded, term);
+  if (wanted.length === 0) return { results: [] };
   const filters = { [FILTER]: { any: wanted.map(String) } };
   return loaded.shards.pagefind.search(term, { filters });
 }
 
-// While the reader types: load the word bundles of the words so far.
+// While the reader types, load what the words so far need: their word bundles, and
+// from three letters on the shards they are in (a word's are among its start's).
 async function prepare(query) {
   const loaded = await engine();
-  if (loaded?.words) await Promise.all(wordsOf(query).filter(Boolean).map((w) => bucket(loaded, w)));
+  if (!loaded?.words) return;
+  const words = wordsOf(query).filter(Boolean);
+  if (words.every((word) => word.length >= 3)) await shardsFor(loaded, query);
+  else await Promise.all(words.map((word) => bucket(loaded, word)));
 }
 
 function excerpt(html) {
