@@ -8,6 +8,7 @@ that leads out of seeds/ is noted, never followed), and the names of the themes.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -96,17 +97,13 @@ def read_text(root: Path, path: Path, problems: Problems) -> str | None:
         return None
 
 
-def read_yaml(
-    root: Path, path: Path, problems: Problems, unparsed: bool = False, digest: str | None = None
-) -> YamlFile:
+def read_yaml(root: Path, path: Path, problems: Problems, unparsed: bool = False) -> YamlFile:
     """A YAML file as a node tree, or `unparsed`: its text and digest, for validation to
-    parse; not even read when its `digest` is known (validation reads it if it must)."""
+    parse."""
     relative = path.relative_to(root).as_posix()
-    if unparsed and digest is not None:
-        return YamlFile(relative, None, digest=digest)
-    before = len(problems)
     if unparsed:
         return read_unparsed(root, YamlFile(relative, None), problems)
+    before = len(problems)
     text = read_text(root, path, problems)
     node = parse_yaml(relative, text, problems) if text is not None else None
     return YamlFile(relative, node, readable=len(problems) == before)
@@ -127,21 +124,34 @@ def read_folder(
     unparsed: bool = False,
     digests: Mapping[str, str] | None = None,
 ) -> tuple[YamlFile, ...]:
-    """Every `*.yaml` file of a content folder, in name order (not the file system's)."""
+    """Every `*.yaml` file of a content folder, in name order (not the file system's).
+
+    With `unparsed`, a file whose digest `digests` gives (by its path in the project)
+    is not even read: validation reads it if the story cache does not hold it.
+    """
     directory = root / "content" / folder
     if not directory.is_dir():
         return ()
+    # One scan, and no Path nor stat per file (the entry knows its type): 5,000 story
+    # files took 0.1 s of every rebuild otherwise.
+    with os.scandir(directory) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
     files = []
-    for path in sorted(directory.iterdir()):
-        if path.suffix == ".yml" or (path.suffix == ".yaml" and not path.is_file()):
+    for entry in entries:
+        stem, suffix = os.path.splitext(entry.name)
+        relative = f"content/{folder}/{entry.name}"
+        if suffix == ".yml" or (suffix == ".yaml" and not entry.is_file()):
             problems.error(
-                Location.whole_file(path.relative_to(root).as_posix()),
+                Location.whole_file(relative),
                 f"content/{folder}/ holds only files ending in .yaml, so this one would be skipped",
-                f"rename it to {path.stem}.yaml",
+                f"rename it to {stem}.yaml",
             )
-        elif path.suffix == ".yaml":
-            digest = (digests or {}).get(f"content/{folder}/{path.name}")
-            files.append(read_yaml(root, path, problems, unparsed, digest))
+        elif suffix == ".yaml":
+            digest = digests.get(relative) if digests is not None else None
+            if unparsed and digest is not None:
+                files.append(YamlFile(relative, None, digest=digest))
+            else:
+                files.append(read_yaml(root, directory / entry.name, problems, unparsed))
     return tuple(files)
 
 
