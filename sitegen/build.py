@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,11 +126,13 @@ def _prepare(
     report: BuildReport,
     problems: Problems,
     cached: bool = False,
+    digests: Mapping[str, str] | None = None,
 ) -> _Prepared | None:
     """Load, validate and find the theme: what rendering needs, or None after an error.
 
     With `cached`, stories whose inputs are unchanged since the last build are taken
-    from the story cache (story_cache), not parsed nor validated again.
+    from the story cache (story_cache), not parsed nor validated again; `digests`
+    (fingerprint.Inputs.files) tells which, without reading them.
     """
     from .load import collector_paused, load_project
     from .story_cache import read_cache
@@ -143,10 +145,10 @@ def _prepare(
     with collector_paused():
         with _stage(report, "load"):
             cache = read_cache(project) if cached else None
-            raw = load_project(project, problems, stories_unparsed=True)
+            raw = load_project(project, problems, stories_unparsed=True, digests=digests)
         with _stage(report, "validate"):
             context = _validation_context(project) if cache is not None else ""
-            site = _validate(raw, problems, base_url, cache, context)
+            site = _validate(raw, problems, base_url, cache, context, digests)
             if cache is not None:
                 report.counts["stories reused"] = cache.reused
         anchor_record, seeds = raw.anchor_record, frozenset(raw.seeds)
@@ -186,11 +188,12 @@ def _validate(
     base_url: str | None,
     cache: StoryCache | None = None,
     context: str = "",
+    digests: Mapping[str, str] | None = None,
 ) -> Site | None:
     """The validated site, its base_url replaced by --base-url when one is given."""
     from .validate import validate
 
-    site = validate(raw, problems, cache, context)
+    site = validate(raw, problems, cache, context, digests)
     if site is not None and base_url:
         config = dataclasses.replace(
             site.config, base_url=base_url if base_url.endswith("/") else base_url + "/"
@@ -220,8 +223,8 @@ def build(
     started = time.perf_counter()
     if progress is not None:
         progress.stage("inputs")
-    inputs = fingerprint.inputs_digest(project, base_url)
-    skipped = fingerprint.unchanged(project, output, inputs)
+    inputs = fingerprint.read_inputs(project, base_url)
+    skipped = fingerprint.unchanged(project, output, inputs.digest)
     report = BuildReport(progress=progress, timings=[("inputs", time.perf_counter() - started)])
     if skipped:
         report.skipped = True
@@ -232,7 +235,7 @@ def build(
     from .story_cache import write_cache
 
     problems = Problems()
-    prepared = _prepare(project, base_url, report, problems, cached=True)
+    prepared = _prepare(project, base_url, report, problems, cached=True, digests=inputs.files)
     if prepared is None:
         _finish(report, problems, prepared)
         return report
@@ -269,7 +272,7 @@ def build(
             fingerprint.remember(
                 project,
                 output,
-                inputs if clean else None,
+                inputs.digest if clean else None,
                 reuse.made_now.folder_inode,
                 staging.records,
             )

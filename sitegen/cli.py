@@ -217,9 +217,10 @@ def stage_counts(report: BuildReport) -> dict[str, str]:
         )
     site = report.site
     if site is not None:
-        highlights = sum(len(story.highlights) for story in site.stories)
-        comparisons = sum(len(story.comparisons) for story in site.stories)
-        seeds = {article.seed.name for story in site.stories for article in story.articles}
+        # From the outlines: a story from the story cache is decoded only when rendered.
+        highlights = sum(story.outline.highlights for story in site.stories)
+        comparisons = sum(story.outline.comparisons for story in site.stories)
+        seeds = {name for story in site.stories for name, _ in story.outline.seeds}
         handled["load"] = (
             f"{len(site.stories)} stories, {len(site.digests)} digests, {len(seeds)} seeds"
         )

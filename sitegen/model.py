@@ -7,7 +7,9 @@ anchored to one span of its seed. Each value that came from a file keeps its
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from .errors import Location
@@ -101,6 +103,17 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """What a build needs of every story, whether or not a page that shows it is
+    rendered again (the story cache decodes a story past it only when one is)."""
+
+    seeds: tuple[tuple[str, str], ...]  # (name, digest) of each seed its articles use
+    sources: tuple[str, ...]  # the sources its articles come from or cite, sorted
+    highlights: int
+    comparisons: int
+
+
+@dataclass(frozen=True)
 class Story:
     slug: str
     title: str
@@ -115,6 +128,21 @@ class Story:
 
     def article(self, article_id: str) -> Article:
         return next(article for article in self.articles if article.id == article_id)
+
+    @functools.cached_property
+    def outline(self) -> Outline:
+        seeds = {article.seed.name: article.seed.digest for article in self.articles}
+        sources = {article.source for article in self.articles}
+        sources.update(cited for article in self.articles for cited in article.cites)
+        return Outline(
+            seeds=tuple(seeds.items()),
+            sources=tuple(sorted(sources)),
+            highlights=len(self.highlights),
+            comparisons=len(self.comparisons),
+        )
+
+    def with_tags(self, tags: tuple[Tag, ...]) -> Story:
+        return dataclasses.replace(self, tags=tags)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,9 @@ class Seed:
     body_start: int
     header: dict[str, str]
     labels: tuple[str, ...] = field(repr=False)  # the paragraph labels (schema.DEFAULT_LABELS)
-    digest: str = ""  # of the file's bytes (BLAKE2b): the text and its paragraphs in one
+    # Of the file's bytes (BLAKE2b, as fingerprint.content_digest): the text and its
+    # paragraphs in one.
+    digest: str = ""
 
     # Split on first use: a rebuild takes most stories from the story cache, and
     # splitting every seed of the site would cost it 1 s at 15,000 seeds.
@@ -165,5 +167,5 @@ def parse_seed(name: str, data: bytes, labels: Iterable[str]) -> Seed:
         body_start=body_start,
         header=header,
         labels=tuple(labels),
-        digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
+        digest=hashlib.blake2b(data).hexdigest(),
     )

@@ -12,7 +12,9 @@ import datetime
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +24,8 @@ from . import schema
 from .anchor import SeedIndex, fold_quote
 from .errors import Location, Problems, did_you_mean
 from .fields import NODE_NAMES, Reader, is_null
-from .load import RawProject, YamlFile
+from .fingerprint import content_digest
+from .load import RawProject, YamlFile, read_unparsed
 from .model import (
     Article,
     Comparison,
@@ -56,9 +59,11 @@ def tag_slug(name: str) -> str:
 class SeedLibrary:
     """The project's seeds, each parsed and indexed once however many articles use it."""
 
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]
     outside: frozenset[str]
     labels: tuple[str, ...]
+    # The digest of each seed's bytes, where known already (the build's fingerprint).
+    digests: Mapping[str, str] = field(default_factory=dict)
     parsed: dict[str, Seed | SeedDecodeError] = field(default_factory=dict)
     indexes: dict[str, SeedIndex] = field(default_factory=dict)
     # Quotes (folded) that matched each seed word for word in an earlier build, and now.
@@ -72,6 +77,11 @@ class SeedLibrary:
             except SeedDecodeError as error:
                 self.parsed[name] = error
         return self.parsed[name]
+
+    def digest(self, name: str) -> str:
+        """The digest of a seed's bytes (fingerprint.content_digest), without parsing it."""
+        known = self.digests.get(name)
+        return known if known is not None else content_digest(self.files[name])
 
     def index(self, seed: Seed) -> SeedIndex:
         if seed.name not in self.indexes:
@@ -546,6 +556,7 @@ class StoryReader:
 
 
 def read_story(
+    project: Path,
     file: YamlFile,
     sources: dict[str, Source] | None,
     library: SeedLibrary,
@@ -554,31 +565,36 @@ def read_story(
     context: str,
 ) -> Story | None:
     """A story from the cache when its inputs are unchanged, else read from its file."""
-    unparsed = file.root is None and file.text is not None and file.readable
+    unparsed = file.root is None and bool(file.digest) and file.readable
     entry = cache.entries.get(file.path) if cache is not None and unparsed else None
-    if cache is not None and entry is not None and file.text is not None:
-        story = _cached_story(entry, file.text, library, context)
+    if cache is not None and entry is not None:
+        story = _cached_story(entry, file.digest, library, context)
         if story is not None:
             cache.kept[file.path] = entry
             cache.reused += 1
             return story
-    if unparsed and file.text is not None:  # left unparsed by load, yet not in the cache
+    if unparsed:  # left unparsed by load, yet not in the cache
+        if file.text is None:
+            file = read_unparsed(project, file, problems)
         before = len(problems)
-        root = parse_yaml(file.path, file.text, problems)
-        file = YamlFile(file.path, root, readable=len(problems) == before, text=file.text)
+        root = parse_yaml(file.path, file.text, problems) if file.text is not None else None
+        readable = file.text is not None and len(problems) == before
+        file = YamlFile(file.path, root, readable, file.text, file.digest)
     before = len(problems)
     reader = StoryReader(file, sources, library, problems)
     story = reader.read()
-    if cache is not None and story is not None and file.text and len(problems) == before:
+    if cache is not None and story is not None and file.digest and len(problems) == before:
         seeds = tuple(dict.fromkeys(article.seed.name for article in story.articles))
-        key = _story_key(seeds, file.text, library, context)
+        key = _story_key(seeds, file.digest, library, context)
         cache.kept[file.path] = new_entry(seeds, key, story, reader.exact)
     return story
 
 
-def _cached_story(entry: Entry, text: str, library: SeedLibrary, context: str) -> Story | None:
+def _cached_story(
+    entry: Entry, file_digest: str, library: SeedLibrary, context: str
+) -> Story | None:
     """The story kept in `entry`, when what it was validated from is unchanged."""
-    if _story_key(entry.seeds, text, library, context) != entry.key:
+    if _story_key(entry.seeds, file_digest, library, context) != entry.key:
         return None
 
     def seed(name: str) -> Seed:
@@ -596,12 +612,9 @@ def _cached_story(entry: Entry, text: str, library: SeedLibrary, context: str) -
     return story
 
 
-def _story_key(seeds: tuple[str, ...], text: str, library: SeedLibrary, context: str) -> str:
-    named = []
-    for name in seeds:
-        seed = library.seed(name) if name in library.files else None
-        named.append((name, seed.digest if isinstance(seed, Seed) else "missing"))
-    return story_key(context, text, named)
+def _story_key(seeds: tuple[str, ...], file_digest: str, library: SeedLibrary, context: str) -> str:
+    named = [(name, library.digest(name) if name in library.files else "missing") for name in seeds]
+    return story_key(context, file_digest, named)
 
 
 def read_digest(file: YamlFile, story_slugs: set[str], problems: Problems) -> Digest | None:
@@ -659,21 +672,28 @@ def unify_tags(stories: list[Story]) -> list[Story]:
         slug: min(counts, key=lambda name: (-counts[name], tag_slug(name) != name, name))
         for slug, counts in spellings.items()
     }
-    return [
-        replace(story, tags=tuple(Tag(names[tag.slug], tag.slug) for tag in story.tags))
-        for story in stories
-    ]
+    unified = []
+    for story in stories:
+        tags = tuple(Tag(names[tag.slug], tag.slug) for tag in story.tags)
+        # Not replaced when unchanged: a story from the cache would be decoded for it.
+        unified.append(story if tags == story.tags else story.with_tags(tags))
+    return unified
 
 
 def validate(
-    raw: RawProject, problems: Problems, cache: StoryCache | None = None, context: str = ""
+    raw: RawProject,
+    problems: Problems,
+    cache: StoryCache | None = None,
+    context: str = "",
+    file_digests: Mapping[str, str] | None = None,
 ) -> Site | None:
     """The validated site, or None when any error was reported.
 
     With `cache`, a story whose inputs are those of a story kept there is taken from
     it, and every story read without a problem is kept for the next build; `context`
     is the digest of what every story's validation depends on (sitegen, site.yaml,
-    sources.yaml).
+    sources.yaml). `file_digests` gives the digest of the files already hashed (path in
+    the project -> fingerprint.content_digest), so that no seed is read for it.
     """
     config = read_site_config(raw.site, raw.themes, problems)
     sources = read_sources(raw.sources, problems)
@@ -682,11 +702,17 @@ def validate(
         outside=raw.seeds_outside,
         labels=schema.DEFAULT_LABELS + config.labels,
         once_matched=raw.anchor_record,
+        digests={
+            path.removeprefix("seeds/"): digest
+            for path, digest in (file_digests or {}).items()
+            if path.startswith("seeds/")
+        },
     )
     stories = [
         story
         for file in raw.stories
-        if (story := read_story(file, sources, library, problems, cache, context)) is not None
+        if (story := read_story(raw.root, file, sources, library, problems, cache, context))
+        is not None
     ]
     slugs = {file.path.rsplit("/", 1)[-1].removesuffix(".yaml") for file in raw.stories}
     digests = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import shutil
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
+from sitegen.fingerprint import RENDERING_LIBRARIES, _library_versions
 from tests.support.projects import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,3 +174,11 @@ def test_a_build_with_warnings_is_never_skipped(
         printed = capsys.readouterr()
         assert "warning: the quote is not word for word" in printed.err
         assert "nothing changed" not in printed.out
+
+
+def test_each_rendering_library_is_known_by_its_installed_version() -> None:
+    # An upgrade must make the next build a full one: its metadata folder names it.
+    versions = dict(part.split("=", 1) for part in _library_versions().split(";"))
+    assert sorted(versions) == sorted(RENDERING_LIBRARIES)
+    for name in RENDERING_LIBRARIES:
+        assert f"-{importlib.metadata.version(name)}." in versions[name]

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import Problems
+from sitegen.fingerprint import content_digest
 from sitegen.load import load_project
 from sitegen.model import Story
 from sitegen.story_cache import (
     CACHE_PATH,
+    CachedStory,
     StoryCache,
     decode,
     encode,
@@ -69,6 +71,50 @@ def test_a_second_validation_takes_every_unchanged_story_from_the_cache() -> Non
     problems = Problems()
     validate(load_project(ROOT, problems, stories_unparsed=True), problems, third, "other")
     assert third.reused == 0
+
+
+def test_a_kept_story_is_decoded_only_when_a_field_past_its_outline_is_read() -> None:
+    first = StoryCache()
+    problems = Problems()
+    site = validate(load_project(ROOT, problems, stories_unparsed=True), problems, first, "context")
+    assert site is not None
+    second = StoryCache(entries=dict(first.kept))
+    again = validate(
+        load_project(ROOT, problems, stories_unparsed=True), problems, second, "context"
+    )
+    assert again is not None and second.reused == len(site.stories)
+    for kept, validated in zip(again.stories, site.stories, strict=True):
+        assert isinstance(kept, CachedStory)
+        assert (kept.slug, kept.date, kept.tags) == (validated.slug, validated.date, validated.tags)
+        assert kept.outline == validated.outline
+        assert "decoded" not in vars(kept)  # sorted, tagged and outlined: not decoded
+        assert kept.highlights == validated.highlights
+        assert "decoded" in vars(kept)
+
+
+def test_stories_and_seeds_known_by_their_digests_are_not_read_again(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    for folder in ("content", "seeds"):
+        shutil.copytree(ROOT / folder, project / folder)
+    digests = {
+        path.relative_to(project).as_posix(): content_digest(path.read_bytes())
+        for folder in ("content", "seeds")
+        for path in (project / folder).rglob("*")
+        if path.is_file()
+    }
+    first = StoryCache()
+    problems = Problems()
+    site = validate(load_project(project, problems, True, digests), problems, first, "c", digests)
+    assert site is not None
+    # Every story file and seed now reads as garbage; their digests say they are as kept.
+    for path in [*(project / "content" / "stories").iterdir(), *(project / "seeds").iterdir()]:
+        path.write_bytes(b"\xff not what was validated")
+    second = StoryCache(entries=dict(first.kept))
+    problems = Problems()
+    again = validate(load_project(project, problems, True, digests), problems, second, "c", digests)
+    assert again is not None and not list(problems)
+    assert second.reused == len(site.stories)
+    assert [story.outline for story in again.stories] == [s.outline for s in site.stories]
 
 
 def test_the_cache_on_disk_holds_exactly_the_stories_of_the_last_build(tmp_path: Path) -> None:

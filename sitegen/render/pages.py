@@ -201,9 +201,7 @@ class PageRenderer:
         # list them, so they are found in one pass over the site, not one per source.
         self._stories_by_source: dict[str, list[Story]] = {}
         for story in site.stories:
-            named = {article.source for article in story.articles}
-            named.update(cited for article in story.articles for cited in article.cites)
-            for source_id in sorted(named):
+            for source_id in story.outline.sources:
                 self._stories_by_source.setdefault(source_id, []).append(story)
 
     def _badge(self, source: Source) -> Badge:

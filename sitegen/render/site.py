@@ -125,14 +125,17 @@ def render_files(
 
 def _seeds(site: Site, reuse: Reuse | None) -> Files:
     """Each seed as read, for the annotations' offsets to be checked against."""
+    # From each story's outline: a story from the story cache is decoded (for its
+    # seeds' text) only when one of its seeds must be written again.
     seeds = {
-        article.seed.name: article.seed for story in site.stories for article in story.articles
+        name: (digest, story) for story in site.stories for name, digest in story.outline.seeds
     }
-    for name, seed in sorted(seeds.items()):
+    for name, (digest, story) in sorted(seeds.items()):
         path = f"seeds/{name}"
-        if reuse is not None and reuse.reused(f"file:{path}", seed.digest) is not None:
+        if reuse is not None and reuse.reused(f"file:{path}", digest) is not None:
             yield path, None, None
             continue
         if reuse is not None:
             reuse.made(f"file:{path}", (path,))
+        seed = next(article.seed for article in story.articles if article.seed.name == name)
         yield path, seed.text.encode(), None
