@@ -284,6 +284,30 @@ def test_a_one_story_edit_makes_again_only_the_search_shard_of_its_page(
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
+def test_a_word_new_to_the_site_makes_again_its_shard_and_one_word_bundle(project: Path) -> None:
+    output = project / "output"
+    shards = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    assert len(shards["words"]) == search.WORD_BUCKETS
+    before = inodes(output)
+    edited = stories(project)[0]
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Quuxwordzyx. ")
+    assert build(project, output) == 0
+    after = inodes(output)
+    changed = {
+        path.rsplit("/", 1)[0]
+        for path in after
+        if path.startswith("pagefind/") and after[path] != before.get(path)
+    }
+    shard = search.shard_of(f"stories/{edited.stem}/index.html", 4)
+    bucket = search.bucket_of("quuxwordzyx")
+    # Its page's shard and its first letter's word bundle, and no other shard.
+    assert {folder.split("/fragment")[0].split("/index")[0] for folder in changed} == {
+        f"pagefind/{shard}",
+        f"pagefind/words/{bucket}",
+    }
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
 def test_a_seed_edit_renders_only_the_stories_that_use_it(project: Path) -> None:
     output = project / "output"
     before = inodes(output)
