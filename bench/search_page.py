@@ -3,7 +3,7 @@
 
 Run by hand, after a build (Debian's chromium and the test extra installed):
 
-    python3 bench/search_page.py /var/tmp/sitegen-bench/n5000/sitegen/output --prefix /bench/
+    python3 bench/search_page.py /var/tmp/sitegen-bench/n5000/out-sitegen --prefix /bench/
     python3 bench/search_page.py OUTPUT --prefix /bench/ --type-delay 0 "pipeline deliveries"
 
 Serves the output folder under its base_url path (as GitHub Pages does), opens the

@@ -6,10 +6,11 @@ Run by hand (it edits the project's first story and puts it back):
     python3 bench/serve.py /var/tmp/sitegen-bench/n1000/sitegen
 
 Starts serve's server object (no HTTP requests), times its first build, two saves
-of the first story's title (the first brings words new to the site, which makes every
-search shard again; the second only repeats them, which makes the story's shard
-again), putting the story back (the words leave: every shard again), and a restart
-over the unchanged project.
+of the first story's title (the first brings words new to the site, which makes the
+story's search shard and the word bundle of their first letters again; the second
+only repeats them, which makes the story's shard again), putting the story back (the
+words leave: the shard and word bundle again), and a restart over the unchanged
+project.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ excerpts, in both.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -283,6 +284,27 @@ def test_a_sharded_index_finds_the_pages_of_every_shard(
     assert all(request.split(" ", 1)[1].startswith(server.url) for request in log.requests), (
         log.requests
     )
+    page.context.close()
+
+
+def test_a_word_whose_word_bundle_is_empty_finds_nothing(
+    chromium: Browser, sharded_servers: dict[int, SubpathServer]
+) -> None:
+    server = sharded_servers[SHARDS]
+    empty = [
+        bucket
+        for bucket in range(search.WORD_BUCKETS)
+        if not json.loads(
+            (server.root / "pagefind" / "words" / str(bucket) / "words.json").read_text("utf-8")
+        )["shards"]
+    ]
+    assert empty, "every word bundle has words: pick a site with fewer"
+    # A Cyrillic letter of that bucket (а is U+0430, in bucket 16 of 32).
+    letter = chr(0x430 + (empty[0] - 0x430) % search.WORD_BUCKETS)
+    assert search.bucket_of(letter) == empty[0]
+    page, log = search_in(chromium, server, f"{letter}бв")
+    assert page.inner_text("[role=status]") == f"No story matches “{letter}бв”."
+    assert log.problems == []
     page.context.close()
 
 

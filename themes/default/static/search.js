@@ -85,20 +85,26 @@ function bucketOf(word, count) {
   return word.normalize("NFD").codePointAt(0) % count;
 }
 
-// The word bundle of a word, ready to search, and its map of page ids to shards.
+// The word bundle of a word, ready to search (unless it has no pages), and its map
+// of page ids to shards.
 function bucket(loaded, word) {
   const count = loaded.words.length;
   const number = count === 1 ? 0 : bucketOf(word, count);
   if (!loaded.maps.has(number)) {
-    const map = fetchJson(new URL("words.json", loaded.buckets.urls[number]));
-    loaded.maps.set(number, Promise.all([map, merged(loaded.buckets, number)]));
+    const url = new URL("words.json", loaded.buckets.urls[number]);
+    const ready = fetchJson(url).then(async ({ shards }) => {
+      if (Object.keys(shards).length) await merged(loaded.buckets, number);
+      return { number, shards };
+    });
+    loaded.maps.set(number, ready);
   }
-  return loaded.maps.get(number).then(([{ shards }]) => ({ number, shards }));
+  return loaded.maps.get(number);
 }
 
 // The shards in which the word matches what it matches in one index of the site.
 async function shardsOf(loaded, word) {
   const { number, shards } = await bucket(loaded, word);
+  if (!Object.keys(shards).length) return new Set();
   const filters = { [FILTER]: { any: [String(number)] } };
   const found = await loaded.buckets.pagefind.search(word, { filters });
   return new Set(found.results.map((result) => shards[result.id]).filter((s) => s !== undefined));
