@@ -299,7 +299,7 @@ def test_a_word_whose_word_bundle_is_empty_finds_nothing(
         )["shards"]
     ]
     assert empty, "every word bundle has words: pick a site with fewer"
-    # A Cyrillic letter of that bucket (а is U+0430, in bucket 16 of 32).
+    # A Cyrillic letter of that bucket (U+0430 to U+044F cover all 32 buckets).
     letter = chr(0x430 + (empty[0] - 0x430) % search.WORD_BUCKETS)
     assert search.bucket_of(letter) == empty[0]
     page, log = search_in(chromium, server, f"{letter}бв")
