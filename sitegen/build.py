@@ -350,6 +350,7 @@ def _search_into(
         SearchInput,
         ShardWords,
         index_shards,
+        languages_of,
         search_entry,
         shard_count,
         shard_key,
@@ -426,12 +427,7 @@ def _search_into(
                 words.update((n, entry.word_sets()) for n, entry in entries(unknown).items())
                 known[lists[shard]] = new_words[lists[shard]] = shard_words(words.values())
         words_by_shard = {shard: known[lists[shard]] for shard in pages}
-        buckets = word_bucket_count(
-            language
-            for found in words_by_shard.values()
-            for some in found.values()
-            for language in some
-        )
+        buckets = word_bucket_count(languages_of(words_by_shard))
         for bucket, key in words_keys(words_by_shard, buckets).items():
             if not reused(f"search:{count}:words:{buckets}:{bucket}", key):
                 stale_words.append(bucket)

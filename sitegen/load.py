@@ -83,8 +83,11 @@ def utf8_problem(data: bytes, error: UnicodeDecodeError) -> tuple[int, int, str]
 
 
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:
-    relative = path.relative_to(root).as_posix()
-    data = path.read_bytes()
+    return decode_text(path.relative_to(root).as_posix(), path.read_bytes(), problems)
+
+
+def decode_text(relative: str, data: bytes, problems: Problems) -> str | None:
+    """A file's bytes as text, or None after reporting where they are not UTF-8."""
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
@@ -111,9 +114,9 @@ def read_yaml(root: Path, path: Path, problems: Problems, unparsed: bool = False
 
 def read_unparsed(root: Path, file: YamlFile, problems: Problems) -> YamlFile:
     """An unparsed file with its text read (unreadable after reporting why)."""
-    path = root / file.path
-    digest = file.digest or content_digest(path.read_bytes())
-    text = read_text(root, path, problems)
+    data = (root / file.path).read_bytes()
+    text = decode_text(file.path, data, problems)
+    digest = file.digest or content_digest(data)
     return YamlFile(file.path, None, readable=text is not None, text=text, digest=digest)
 
 

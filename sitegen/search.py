@@ -16,9 +16,10 @@ Two steps, so that a build can keep the first one's result per page:
   shard is a whole Pagefind bundle, in `pagefind/<k>/`, with a `shard.json` of
   sitegen's. Pages are added in path order, so the same pages give the same bytes.
   After a small edit a build re-makes only the shards whose `shard_key` changed
-  (`only`); the others stay as they are. With several shards, the word bundle
-  (`pagefind/words/`, see "Shards" below) is made along with them when asked for,
-  again only when a shard's words changed (`words_key`). The build calls
+  (`only`); the others stay as they are. With several shards, the word bundles
+  (`pagefind/words/<b>/`, see "Shards" below) are made along with them when asked
+  for, each again only when the words of its letters changed (`words_keys`). The
+  build calls
   `index_shards`, the same with each shard's pages read only when that shard's turn
   comes, so that the search inputs of the whole site are never in memory at once.
 
@@ -32,7 +33,7 @@ Only the parts of pages marked `data-pagefind-body` are indexed (in the default
 theme: each story's articles, highlights, notes and comparisons); a page without
 one is not indexed at all. The theme's own small script (`static/search.js`) reads
 `pagefind/shards.json`, loads the first bundle's `pagefind.js`, asks the word
-bundle which shards can answer a query and merges those into one Pagefind
+bundles which shards can answer a query and merges those into one Pagefind
 (`mergeIndex`), all by URLs relative to the site's root, and makes result links
 relative to that root: search works under any base_url prefix and needs nothing but
 the site itself (no CDN, no server code), and no page's bytes depend on the number
@@ -88,8 +89,9 @@ TIMEOUT_SECONDS = 300  # for one bundle; Pagefind indexes 1,000 story pages in s
 # change re-indexes every shard, as a full build does). A shard costs the reader only
 # when a query needs it (the search page loads the shards the word bundles name, see
 # "Shards" below): its entry, metadata and an index chunk, three small requests. A
-# common word needs them all: 32 shards (over 3,200 pages) take about as long to load
-# as the 16 shards of 400 pages that held the whole site's words did; 64 took 40% more.
+# common word needs them all: at 5,000 stories, 32 shards showed the first results
+# 1.44 s after the last key, the 16 shards of 400 pages that held the whole site's
+# words 1.50 s, and 64 shards about a quarter longer than 32 (bench/RESULTS.md).
 PAGES_PER_SHARD = 200
 MAX_SHARDS = 32
 
@@ -500,8 +502,7 @@ def build_search_index(inputs: Sequence[tuple[str, SearchInput]]) -> SearchIndex
     made = build_search_shards(inputs, count)
     if isinstance(made, Problem):
         return made
-    buckets = word_bucket_count(made.languages) if count > 1 else 0
-    files = dict([shards_file(count, buckets)])
+    files = dict([shards_file(count, made.buckets)])
     for bundle in [*made.shards.values(), *made.words.values()]:
         files.update(bundle)
     return SearchIndex(dict(sorted(files.items())))
@@ -537,7 +538,7 @@ class Bundles:
 
     shards: dict[int, dict[str, bytes]]  # of each shard made (under pagefind/<k>/)
     words: dict[int, dict[str, bytes]]  # of each word bundle made (under pagefind/words/<b>/)
-    languages: frozenset[str] = frozenset()  # of the words given, when some were
+    buckets: int = 0  # how many word bundles the index has (`word_bucket_count`), words given
 
 
 def index_shards(
@@ -564,16 +565,13 @@ def index_shards(
     jobs: dict[tuple[str, int], Callable[[], Sequence[tuple[str, SearchInput]]]] = {
         ("shard", shard): functools.partial(read, shard) for shard in _wanted(count, only)
     }
-    languages: frozenset[str] = frozenset()
+    buckets = 0
     if words is not None and count > 1:
-        languages = frozenset(
-            language for found in words.values() for some in found.values() for language in some
-        )
-        buckets = word_bucket_count(languages)
+        buckets = word_bucket_count(languages_of(words))
         for bucket in _wanted(buckets, only_words):
             jobs["words", bucket] = functools.partial(_word_pages, words, sizes, bucket, buckets)
     if not jobs:
-        return Bundles({}, {}, languages)
+        return Bundles({}, {}, buckets)
     executable = pagefind_executable()
     if executable is None:
         return Problem(
@@ -607,7 +605,7 @@ def index_shards(
                 service.stop()
     if failed is not None:
         return _failed(str(results[failed]), _bundle_folder(*failed))
-    bundles = Bundles({}, {}, languages)
+    bundles = Bundles({}, {}, buckets)
     for job in sorted(jobs):
         files = results[job]
         assert isinstance(files, dict)
@@ -639,9 +637,7 @@ def words_keys(words: Mapping[int, ShardWords], buckets: int) -> dict[int, str]:
     if buckets == 1:
         return {0: _digest(json.dumps(sorted(words.items()), ensure_ascii=False))}
     return {
-        bucket: _digest(
-            json.dumps([[shard, words[shard].get(bucket)] for shard in sorted(words)])
-        )
+        bucket: _digest(json.dumps([[shard, words[shard].get(bucket)] for shard in sorted(words)]))
         for bucket in range(buckets)
     }
 
@@ -670,6 +666,13 @@ def shard_words(words: Iterable[Words]) -> ShardWords:
         bucket: {language: " ".join(found) for language, found in by_language.items()}
         for bucket, by_language in sorted(buckets.items())
     }
+
+
+def languages_of(words: Mapping[int, ShardWords]) -> frozenset[str]:
+    """The languages of the pages of some shards, given their `shard_words`."""
+    return frozenset(
+        language for found in words.values() for some in found.values() for language in some
+    )
 
 
 def word_bucket_count(languages: Iterable[str]) -> int:
@@ -809,7 +812,7 @@ def _word_page(bucket: int, shard: int, language: str, words: str) -> tuple[str,
     return path, page
 
 
-_WORD_PAGE_URL = re.compile(rb'"url":"/' + re.escape(WORDS_FOLDER.encode()) + rb'\d+/(\d+)/')
+_WORD_PAGE_URL = re.compile(rb'"url":"/' + re.escape(WORDS_FOLDER.encode()) + rb"\d+/(\d+)/")
 
 
 def _word_bundle_files(files: Mapping[str, bytes]) -> dict[str, bytes]:

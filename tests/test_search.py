@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import stat
 import subprocess
 import sys
@@ -369,7 +370,7 @@ def test_a_shard_made_alone_is_the_same_bytes_as_in_a_whole_build(example_site: 
         expected = {f"/{path.removesuffix('index.html')}" for path, _ in inputs}
         assert urls == {url for url in expected if shard_of(f"{url[1:]}index.html", 4) == shard}
         assert json.loads(files[f"pagefind/{shard}/shard.json"]) == {"pages": len(urls)}
-    assert build_search_shards(inputs, 4, only=[]) == search.Bundles({}, {}, frozenset())
+    assert build_search_shards(inputs, 4, only=[]) == search.Bundles({}, {}, 0)
     with pytest.raises(ValueError):
         build_search_shards(inputs, 4, only=[4])
 
@@ -393,7 +394,7 @@ def test_each_word_bundle_holds_each_shards_words_of_its_letters(example_site: P
     whole = build_search_shards(inputs, 4)
     assert isinstance(whole, search.Bundles)
     assert sorted(whole.words) == list(range(search.WORD_BUCKETS))
-    assert whole.languages == {"en"}
+    assert whole.buckets == search.WORD_BUCKETS
     for bucket, files in whole.words.items():
         assert all(name.startswith(f"pagefind/words/{bucket}/") for name in files)
         assert not any(name.endswith(".pf_fragment") for name in files)
@@ -466,11 +467,33 @@ def test_a_new_word_changes_its_shard_and_its_word_bundle_only(example_site: Pat
     assert [k for k in keys if keys[k] != changed[k]] == [shard, f"words {bucket}"]
 
 
-def test_a_site_in_a_language_whose_stemmer_takes_prefixes_has_one_word_bundle() -> None:
+def test_a_site_in_a_language_whose_stemmer_takes_prefixes_has_one_word_bundle(
+    example_site: Path,
+) -> None:
     assert search.word_bucket_count(["en"]) == search.WORD_BUCKETS
     assert search.word_bucket_count(["en-gb", "", "fr"]) == search.WORD_BUCKETS
     assert search.word_bucket_count(["en", "ar"]) == 1  # Arabic takes "al-" off
     assert search.word_bucket_count(["id"]) == 1
+    # Its one bundle holds every word of each shard, whatever its first letter.
+    inputs = [
+        (path, page.replace('lang="en"', 'lang="ar"'))
+        for path, page in story_copies(example_site, 8)
+    ]
+    made = build_search_shards(inputs, 4)
+    assert isinstance(made, search.Bundles)
+    assert made.buckets == 1 and list(made.words) == [0]
+    named = json.loads(made.words[0]["pagefind/words/0/words.json"])["shards"]
+    assert sorted(named.values()) == [0, 1, 2, 3]
+    by_shard = {
+        shard: shard_words(page_words(page) for path, page in inputs if shard_of(path, 4) == shard)
+        for shard in range(4)
+    }
+    pages = search._word_pages(by_shard, dict.fromkeys(range(4), 2), 0, 1)
+    for path, _ in inputs:
+        word = f"part{path.split('/')[1]}zyx"
+        having = [page for page, text in pages if word in re.split(r"[\s<>]", text)]
+        assert having == [f"pagefind/words/0/{shard_of(path, 4)}/ar/index.html"]
+    assert shards_file(4, made.buckets)[1].endswith(b'"words": ["words/0/"]}\n')
 
 
 def test_a_words_bucket_is_its_first_letters_whatever_its_case_or_accent() -> None:

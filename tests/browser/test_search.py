@@ -29,7 +29,6 @@ from sitegen.search import (
     search_input,
     shard_of,
     shards_file,
-    word_bucket_count,
 )
 from tests.support.browser import ACTION_TIMEOUT_MS, PHONE, OpenPage, PageLog, PageLogs
 from tests.support.subpath_server import SubpathServer
@@ -176,8 +175,7 @@ def index_into(site: Path, count: int) -> None:
     )
     made = build_search_shards(inputs, count)
     assert isinstance(made, Bundles), made
-    buckets = word_bucket_count(made.languages) if count > 1 else 0
-    files = dict([shards_file(count, buckets)])
+    files = dict([shards_file(count, made.buckets)])
     for bundle in [*made.shards.values(), *made.words.values()]:
         files.update(bundle)
     for name, data in files.items():
