@@ -64,16 +64,18 @@ class _Hashes:
             self.kept = {}
         self.now: dict[str, list[Any]] = {}
 
-    def digest(self, path: str, status: os.stat_result) -> str:
+    def digest(self, name: str, path: str, status: os.stat_result) -> str:
+        """The digest of the file at `path`, remembered under `name`: its path in the
+        project, the same however the project was named (relative, absolute, linked)."""
         stamp = [status.st_size, status.st_mtime_ns, status.st_ino]
-        kept = self.kept.get(path)
+        kept = self.kept.get(name)
         if isinstance(kept, list) and kept[:3] == stamp and len(kept) == 4:
-            self.now[path] = kept
+            self.now[name] = kept
             return str(kept[3])
         with open(path, "rb") as stream:
             digest = hashlib.file_digest(stream, "blake2b").hexdigest()
         if status.st_mtime_ns < time.time_ns() - RACY_NS:
-            self.now[path] = [*stamp, digest]
+            self.now[name] = [*stamp, digest]
         return digest
 
     def save(self) -> None:
@@ -101,10 +103,11 @@ def _add_folder(
         if not inside:
             digest.update(f"{label}/{relative}\0outside\0".encode())
         elif hashes is not None:
-            file_digest = hashes.digest(entry.path, entry.stat())
-            digest.update(f"{label}/{relative}\0{file_digest}\0".encode())
+            name = f"{label}/{relative}"
+            file_digest = hashes.digest(name, entry.path, entry.stat())
+            digest.update(f"{name}\0{file_digest}\0".encode())
             if files is not None:
-                files[f"{label}/{relative}"] = file_digest
+                files[name] = file_digest
         else:
             data = Path(entry.path).read_bytes()
             digest.update(f"{label}/{relative}\0{len(data)}\0".encode())
