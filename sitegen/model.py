@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import Location
@@ -104,13 +105,19 @@ class Tag:
 
 @dataclass(frozen=True)
 class Outline:
-    """What a build needs of every story, whether or not a page that shows it is
-    rendered again (the story cache decodes a story past it only when one is)."""
+    """What a build needs of every story, whether or not its page is rendered again:
+    what lists are sorted, grouped and keyed by, and what a story card shows (the
+    story cache decodes a story past it only when its own page is rendered)."""
 
     seeds: tuple[tuple[str, str], ...]  # (name, digest) of each seed its articles use
     sources: tuple[str, ...]  # the sources its articles come from or cite, sorted
     highlights: int
     comparisons: int
+    title: str
+    summary: str
+    article_sources: tuple[str, ...]  # the source of each article, in order, each once
+    articles: int
+    kinds: tuple[tuple[str, int], ...]  # how many highlights of each kind, in first-seen order
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,27 @@ class Story:
             sources=tuple(sorted(sources)),
             highlights=len(self.highlights),
             comparisons=len(self.comparisons),
+            title=self.title,
+            summary=self.summary,
+            article_sources=tuple(dict.fromkeys(article.source for article in self.articles)),
+            articles=len(self.articles),
+            kinds=tuple(Counter(highlight.kind for highlight in self.highlights).items()),
         )
+
+    # What a story card shows, read from the outline: a list of stories renders
+    # without decoding the stories the story cache keeps.
+    @property
+    def article_count(self) -> int:
+        return self.outline.articles
+
+    @property
+    def highlight_count(self) -> int:
+        return self.outline.highlights
+
+    @property
+    def kind_counts(self) -> dict[str, int]:
+        """How many of its highlights are of each kind."""
+        return dict(self.outline.kinds)
 
     def with_tags(self, tags: tuple[Tag, ...]) -> Story:
         return dataclasses.replace(self, tags=tags)

@@ -13,7 +13,8 @@ import pytest
 from sitegen.errors import Problems
 from sitegen.fingerprint import content_digest
 from sitegen.load import load_project
-from sitegen.model import Story
+from sitegen.model import Site, Story
+from sitegen.render.pages import PageRenderer
 from sitegen.story_cache import (
     CACHE_PATH,
     CachedStory,
@@ -23,6 +24,7 @@ from sitegen.story_cache import (
     read_cache,
     write_cache,
 )
+from sitegen.theme import resolve_theme
 from sitegen.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +92,29 @@ def test_a_kept_story_is_decoded_only_when_a_field_past_its_outline_is_read() ->
         assert "decoded" not in vars(kept)  # sorted, tagged and outlined: not decoded
         assert kept.highlights == validated.highlights
         assert "decoded" in vars(kept)
+
+
+def test_lists_of_kept_stories_render_the_same_without_decoding_them() -> None:
+    """The front page, story lists and the search page show cards: title, summary,
+    counts and badges, all in the outline."""
+    first = StoryCache()
+    problems = Problems()
+    site = validate(load_project(ROOT, problems, stories_unparsed=True), problems, first, "context")
+    assert site is not None
+    second = StoryCache(entries=dict(first.kept))
+    again = validate(
+        load_project(ROOT, problems, stories_unparsed=True), problems, second, "context"
+    )
+    assert again is not None
+    theme = resolve_theme(ROOT, site.config.theme, problems)
+    assert theme is not None
+
+    def lists(shown: Site) -> list[tuple[str, bytes | None]]:
+        renderer = PageRenderer(shown, theme)
+        return [*renderer.front_pages(), *renderer.shared_pages()]
+
+    assert lists(again) == lists(site)
+    assert not any("decoded" in vars(story) for story in again.stories)
 
 
 def test_stories_and_seeds_known_by_their_digests_are_not_read_again(tmp_path: Path) -> None:

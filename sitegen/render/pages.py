@@ -264,8 +264,7 @@ class PageRenderer:
     # -- views ---------------------------------------------------------------
 
     def story_sources(self, story: Story) -> list[Badge]:
-        seen = dict.fromkeys(article.source for article in story.articles)
-        return [self.badges[source_id] for source_id in seen]
+        return [self.badges[source_id] for source_id in story.outline.article_sources]
 
     def article_view(self, story: Story, article: Article) -> ArticleView:
         highlights = [h for h in story.highlights if h.article == article.id]
