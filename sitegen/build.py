@@ -178,7 +178,10 @@ def _validation_context(project: Path) -> str:
     parts: list[str | bytes] = [fingerprint.environment_digest()]
     for name in ("site.yaml", "sources.yaml"):
         path = project / "content" / name
-        parts.append(path.read_bytes() if path.is_file() else b"-")
+        try:
+            parts.append(path.read_bytes())
+        except OSError:  # missing or unreadable: load reported it
+            parts.append(b"-")
     return digest(parts)
 
 

@@ -72,8 +72,12 @@ class _Hashes:
         if isinstance(kept, list) and kept[:3] == stamp and len(kept) == 4:
             self.now[name] = kept
             return str(kept[3])
-        with open(path, "rb") as stream:
-            digest = hashlib.file_digest(stream, "blake2b").hexdigest()
+        try:
+            with open(path, "rb") as stream:
+                digest = hashlib.file_digest(stream, "blake2b").hexdigest()
+        except OSError as error:
+            # Not remembered: the build reads it again and reports why it cannot.
+            return f"unreadable: {error.errno}"
         if status.st_mtime_ns < time.time_ns() - RACY_NS:
             self.now[name] = [*stamp, digest]
         return digest

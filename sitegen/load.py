@@ -82,8 +82,25 @@ def utf8_problem(data: bytes, error: UnicodeDecodeError) -> tuple[int, int, str]
     return line, column, f"the file is not valid UTF-8: byte {error.start} is 0x{byte:02X}"
 
 
+def read_bytes(relative: str, path: Path | str, problems: Problems) -> bytes | None:
+    """A file's bytes, or None after reporting why they cannot be read (its permissions,
+    a disk error): a problem located at the file, not a traceback."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read()
+    except OSError as error:
+        problems.error(
+            Location.whole_file(relative),
+            f"the file cannot be read: {error.strerror or error}",
+            f"make it readable (chmod u+r {relative}), or move it out of the project",
+        )
+        return None
+
+
 def read_text(root: Path, path: Path, problems: Problems) -> str | None:
-    return decode_text(path.relative_to(root).as_posix(), path.read_bytes(), problems)
+    relative = path.relative_to(root).as_posix()
+    data = read_bytes(relative, path, problems)
+    return decode_text(relative, data, problems) if data is not None else None
 
 
 def decode_text(relative: str, data: bytes, problems: Problems) -> str | None:
@@ -114,7 +131,9 @@ def read_yaml(root: Path, path: Path, problems: Problems, unparsed: bool = False
 
 def read_unparsed(root: Path, file: YamlFile, problems: Problems) -> YamlFile:
     """An unparsed file with its text read (unreadable after reporting why)."""
-    data = (root / file.path).read_bytes()
+    data = read_bytes(file.path, root / file.path, problems)
+    if data is None:
+        return YamlFile(file.path, None, readable=False, digest=file.digest)
     text = decode_text(file.path, data, problems)
     digest = file.digest or content_digest(data)
     return YamlFile(file.path, None, readable=text is not None, text=text, digest=digest)

@@ -64,24 +64,31 @@ class SeedLibrary:
     labels: tuple[str, ...]
     # The digest of each seed's bytes, where known already (the build's fingerprint).
     digests: Mapping[str, str] = field(default_factory=dict)
-    parsed: dict[str, Seed | SeedDecodeError] = field(default_factory=dict)
+    parsed: dict[str, Seed | SeedDecodeError | OSError] = field(default_factory=dict)
     indexes: dict[str, SeedIndex] = field(default_factory=dict)
     # Quotes (folded) that matched each seed word for word in an earlier build, and now.
     once_matched: dict[str, frozenset[str]] = field(default_factory=dict)
     matched_now: dict[str, set[str]] = field(default_factory=dict)
 
-    def seed(self, name: str) -> Seed | SeedDecodeError:
+    def seed(self, name: str) -> Seed | SeedDecodeError | OSError:
+        """The seed, or why it cannot be used: bytes that are not UTF-8, or a file that
+        cannot be read."""
         if name not in self.parsed:
             try:
                 self.parsed[name] = parse_seed(name, self.files[name], self.labels)
-            except SeedDecodeError as error:
+            except (SeedDecodeError, OSError) as error:
                 self.parsed[name] = error
         return self.parsed[name]
 
     def digest(self, name: str) -> str:
         """The digest of a seed's bytes (fingerprint.content_digest), without parsing it."""
         known = self.digests.get(name)
-        return known if known is not None else content_digest(self.files[name])
+        if known is not None:
+            return known
+        try:
+            return content_digest(self.files[name])
+        except OSError as error:
+            return f"unreadable: {error.errno}"
 
     def index(self, seed: Seed) -> SeedIndex:
         if seed.name not in self.indexes:
@@ -375,6 +382,13 @@ class StoryReader:
             self.reader.error(node, *problem)
             return None
         seed = self.library.seed(name)
+        if isinstance(seed, OSError):
+            self.reader.error(
+                node,
+                f"seeds/{name} cannot be read: {seed.strerror or seed}",
+                f"make it readable (chmod u+r seeds/{name})",
+            )
+            return None
         if isinstance(seed, SeedDecodeError):
             data = self.library.files[name]
             line = data[: seed.byte_offset].count(b"\n") + 1

@@ -16,11 +16,15 @@ typing would misread, and optional keys left empty.
 
 from __future__ import annotations
 
+import builtins
+import errno
+import io
 import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -234,3 +238,71 @@ def test_yaml_1_1_traps_stay_text(tmp_path: Path, capsys: pytest.CaptureFixture[
     for tag in ("yes", "on", "2024", "1e3", "off"):
         assert tag in page(f"tags/{tag}/index.html").get_text(), tag
     assert "2025-05-23" in (output / "digests/week-21/index.html").read_text("utf-8")
+
+
+# -- files that cannot be read -------------------------------------------------------
+
+
+OPEN = io.open
+
+
+def refuse_to_read(monkeypatch: pytest.MonkeyPatch, *refused: Path) -> None:
+    """Make these files fail to open, as a file without read permission does (tests run
+    as root in CI, whom chmod does not stop). Each call replaces the last one's."""
+    opening = OPEN
+    names = {str(path) for path in refused}
+
+    def guarded(file: Any, *args: Any, **options: Any) -> Any:
+        if str(file) in names:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return opening(file, *args, **options)
+
+    monkeypatch.setattr(io, "open", guarded)  # what pathlib opens with
+    monkeypatch.setattr(builtins, "open", guarded)
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_files_that_cannot_be_read_are_reported_where_they_are_named(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    project = copy_project(MINIMAL, tmp_path / "project")
+    seed_line = next(
+        number
+        for number, text in enumerate(
+            (project / "content/stories/one.yaml").read_text().splitlines(), 1
+        )
+        if "alpha.txt" in text
+    )
+    output = tmp_path / "out"
+    assert main(["build", "--source", str(project), "--output", str(output)]) == 0
+    before = sorted(output.rglob("*"))
+    capsys.readouterr()
+    refused = [
+        project / "content" / "stories" / "one.yaml",
+        project / "content" / "sources.yaml",
+        project / "seeds" / "alpha.txt",
+    ]
+    for path in refused:  # saved again, then made unreadable: not a build with nothing changed
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    refuse_to_read(monkeypatch, *refused)
+    arguments = ["--source", str(project)]
+    code = main([command, *arguments, *(["--output", str(output)] if command == "build" else [])])
+    reported = parse_report(capsys.readouterr().err)
+    assert code == 1
+    assert [(p.path, p.message) for p in reported] == [
+        ("content/sources.yaml", "the file cannot be read: Permission denied"),
+        ("content/stories/one.yaml", "the file cannot be read: Permission denied"),
+    ]
+    assert "chmod u+r content/stories/one.yaml" in reported[1].hint
+    assert sorted(output.rglob("*")) == before  # the previous site is left as it was
+    # With the story readable again, the seed it names is the problem, at its line.
+    refuse_to_read(monkeypatch, project / "seeds" / "alpha.txt")
+    code = main([command, *arguments, *(["--output", str(output)] if command == "build" else [])])
+    reported = parse_report(capsys.readouterr().err)
+    assert code == 1
+    assert [(p.path, p.line, p.message) for p in reported] == [
+        ("content/stories/one.yaml", seed_line, "seeds/alpha.txt cannot be read: Permission denied")
+    ]
