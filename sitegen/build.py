@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .progress import Progress
     from .reuse import Reuse
     from .search import SearchEntry
+    from .search_ahead import ShardsAhead
     from .search_inputs import SearchInputs
     from .story_cache import StoryCache
     from .theme import Theme
@@ -254,11 +255,16 @@ def build(
         Staging(output, previous) as staging,
         SearchInputs(project) as kept,
     ):
-        with _stage(report, "render"):
-            pages = _render_into(staging, prepared, reuse, kept, problems, report)
-        if not problems.has_errors:
-            with _stage(report, "search"):
-                _search_into(staging, reuse, pages, kept, problems)
+        ahead: list[ShardsAhead] = []  # the search shards made while the lists render
+        try:
+            with _stage(report, "render"):
+                pages = _render_into(staging, prepared, reuse, kept, problems, report, ahead)
+            if not problems.has_errors:
+                with _stage(report, "search"):
+                    _search_into(staging, reuse, pages, kept, problems, *ahead)
+        finally:
+            for shards in ahead:
+                shards.stop()
         _finish(report, problems, prepared)
         if not report.ok:
             return report
@@ -292,19 +298,42 @@ def _render_into(
     kept: SearchInputs,
     problems: Problems,
     report: BuildReport,
+    ahead: list[ShardsAhead],
 ) -> dict[str, SearchEntry | None]:
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
-    store holds (None: the page is not indexed)."""
+    store holds (None: the page is not indexed). When the stories to render are done
+    before the rest (a rebuild of a few), the search shards of their pages are started
+    then, into `ahead` (search_ahead)."""
     from .render.pages import TemplateProblem
     from .render.site import render_files
     from .search import search_entry
 
     rendered: dict[str, SearchEntry | None] = {}
     reused = 0
+
+    def stories_done() -> None:
+        if reuse.previous is None:
+            return  # nothing to guess the other pages from
+        from .cache_keys import digest
+        from .search_ahead import index_ahead
+
+        made = reuse.previous.manifest
+
+        def made_before(count: int, shard: int, key: str) -> bool:
+            unit_key = digest([reuse.keys.site_key, key])
+            return made.keys.get(f"search:{count}:{shard}") == unit_key
+
+        names = {
+            path: None if entry is None else _entry_name(path, staging.records[path].digest)
+            for path, entry in rendered.items()
+        }
+        ahead.append(index_ahead(made.search, names, made_before, kept.entries))
+
     try:
         site, theme = prepared.site, prepared.theme
-        for path, data, described in render_files(site, theme, True, reuse, search_entry):
+        files = render_files(site, theme, True, reuse, search_entry, stories_done)
+        for path, data, described in files:
             staging.add(path, data)
             if path.endswith(".html"):
                 if data is None:
@@ -335,6 +364,7 @@ def _search_into(
     rendered: dict[str, SearchEntry | None],
     kept: SearchInputs,
     problems: Problems,
+    ahead: ShardsAhead | None = None,
 ) -> None:
     """The search index of the pages in `staging`, made again only where pages changed.
 
@@ -410,9 +440,19 @@ def _search_into(
         made.extend(files or ())
         return files is not None
 
-    for shard, paths in pages.items():
-        if not reused(f"search:{count}:{shard}", shard_key([(p, indexed[p]) for p in paths])):
+    shard_keys = {
+        shard: shard_key([(path, indexed[path]) for path in paths])
+        for shard, paths in pages.items()
+    }
+    for shard in pages:
+        if not reused(f"search:{count}:{shard}", shard_keys[shard]):
             stale.append(shard)
+    # Shards made ahead under the key they have now (search_ahead): not made again.
+    made_ahead = {
+        shard: found
+        for shard in stale
+        if ahead is not None and (found := ahead.result(shard_keys[shard])) is not None
+    }
     # The word bundles need the words of every shard: kept by the shard's list of pages,
     # made again from its pages' words when that list changed.
     words_by_shard: dict[int, ShardWords] | None = None
@@ -440,7 +480,7 @@ def _search_into(
         return [(path, found[indexed[path]].input) for path in pages[shard]]
 
     sizes = {shard: len(paths) for shard, paths in pages.items()}
-    bundles = index_shards(sizes, read, stale, words_by_shard, stale_words)
+    bundles = index_shards(sizes, read, stale, words_by_shard, stale_words, made_ahead)
     if isinstance(bundles, Problem):
         problems.extend([bundles])
         return

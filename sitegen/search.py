@@ -559,6 +559,7 @@ def index_shards(
     only: Collection[int] | None = None,
     words: Mapping[int, ShardWords] | None = None,
     only_words: Collection[int] | None = None,
+    ahead: Mapping[int, Callable[[], dict[str, bytes] | str]] | None = None,
 ) -> Bundles | Problem:
     """Shards of the index of a site of `len(sizes)` shards: those in `only`, else all.
 
@@ -571,7 +572,8 @@ def index_shards(
     included) and each word bundle made its own (under `pagefind/words/<b>/`, its
     `words.json` included), or the problem of the first bundle Pagefind failed on. As
     many Pagefind processes run at once as this process may use CPUs (or SITEGEN_JOBS
-    says).
+    says). A shard in `ahead` is not indexed here: its Pagefind files are what that
+    callable gives (search_ahead), once it has them.
     """
     count = len(sizes)
     jobs: dict[tuple[str, int], Callable[[], Sequence[tuple[str, SearchInput]]]] = {
@@ -598,6 +600,9 @@ def index_shards(
     failed: tuple[str, int] | None = None
 
     def index(job: tuple[str, int]) -> dict[str, bytes] | str:
+        kind, number = job
+        if kind == "shard" and ahead is not None and number in ahead:
+            return ahead[number]()
         return services[job].index(jobs[job]())
 
     with ThreadPoolExecutor(min(_process_count(), len(jobs))) as pool:

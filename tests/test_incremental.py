@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from hypothesis import strategies as st
 
 from sitegen import search
 from sitegen.cli import main
+from sitegen.render.pages import PageRenderer
 from sitegen.search_inputs import SearchInputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,6 +286,44 @@ def test_a_one_story_edit_makes_again_only_the_search_shard_of_its_page(
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
+def test_a_one_story_edit_makes_its_search_shard_while_the_lists_render(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind makes the edited page's shard on the other core while this process
+    renders the front page and the lists (search_ahead), and only once."""
+    output = project / "output"
+    edited = stories(project)[0]
+    page = f"stories/{edited.stem}/index.html"
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    rendering, indexing = threading.Event(), threading.Event()
+    overlapped: list[bool] = []
+    runs: list[list[str]] = []
+    index = search._PagefindService.index
+    front_pages = PageRenderer.front_pages
+
+    def index_noted(service: Any, pages: Any) -> Any:
+        if any(path == page for path, _ in pages):
+            runs.append([path for path, _ in pages])
+            indexing.set()
+            rendering.wait(timeout=10)
+        return index(service, pages)
+
+    def front_pages_noted(renderer: PageRenderer) -> Any:
+        rendering.set()
+        # Made ahead, the shard is under way while the front page renders; made in the
+        # search stage, it would start only after every page is rendered.
+        overlapped.append(indexing.wait(timeout=10))
+        yield from front_pages(renderer)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(search._PagefindService, "index", index_noted)
+        patched.setattr(PageRenderer, "front_pages", front_pages_noted)
+        assert build(project, output) == 0
+    assert overlapped == [True]
+    assert len(runs) == 1  # not made again in the search stage
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
 def test_a_word_new_to_the_site_makes_again_its_shard_and_one_word_bundle(project: Path) -> None:
     output = project / "output"
     shards = json.loads((output / "pagefind" / "shards.json").read_text(encoding="utf-8"))
@@ -357,6 +397,7 @@ def apply_half_then_die(out, staging, removed, moved):
 
 output._apply = apply_half_then_die
 from sitegen.cli import main
+from sitegen.render.pages import PageRenderer
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -66,13 +66,17 @@ def render_files(
     parallel: bool = False,
     reuse: Reuse | None = None,
     describe: Describe | None = None,
+    stories_done: Callable[[], None] | None = None,
 ) -> Files:
     """Every file of the site, in no particular order; with `reuse`, only what changed.
 
     With `parallel`, the stories to render are shared among processes
-    (parallel.in_story_order) while this one renders the shared pages. Raises
-    TemplateProblem: the first in the order of the pages (front pages, story
-    pages, the rest), as a serial build would.
+    (parallel.in_story_order) while this one renders the shared pages. Rendered
+    here (serially), the stories come first, and `stories_done` is called once
+    the caller has taken their files: a rebuild starts the search shards of
+    their pages then (search_ahead), while the lists that show them render.
+    Raises TemplateProblem: the first in the order of the pages (front pages,
+    story pages, the rest), whichever order they are rendered in.
     """
     renderer = PageRenderer(site, theme, reuse)
     chosen = []  # the stories to render, by number
@@ -92,10 +96,27 @@ def render_files(
         return path, html, described
 
     shared = (site, theme, tuple(chosen), describe)
+
+    def story_files(stories: Iterator[StoryFiles]) -> Files:
+        for number, files in zip(chosen, stories, strict=True):
+            if reuse is not None:
+                reuse.made(f"story:{site.stories[number].slug}", tuple(f[0] for f in files))
+            yield from files
+
     with in_story_order(story_renderer, shared, len(chosen), jobs) as stories:
+        story_problem: TemplateProblem | None = None
+        if jobs == 1:
+            try:
+                yield from story_files(stories)
+            except TemplateProblem as problem:
+                story_problem = problem
+            if stories_done is not None and story_problem is None:
+                stories_done()
         for path, html in renderer.front_pages():
             pages.append(urls.file_for(path))
             yield page(urls.file_for(path), html)
+        if story_problem is not None:
+            raise story_problem
         later_problem: TemplateProblem | None = None
         try:
             for path, html in renderer.shared_pages():
@@ -104,10 +125,8 @@ def render_files(
             yield page("404.html", renderer.not_found_page())
         except TemplateProblem as problem:
             later_problem = problem
-        for number, files in zip(chosen, stories, strict=True):
-            if reuse is not None:
-                reuse.made(f"story:{site.stories[number].slug}", tuple(f[0] for f in files))
-            yield from files
+        if jobs > 1:
+            yield from story_files(stories)
     if later_problem is not None:
         raise later_problem
     yield from _seeds(site, reuse)
