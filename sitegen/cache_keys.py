@@ -115,6 +115,7 @@ class Keys:
     ) -> None:
         # Static files show on every page, in the fingerprints of their links.
         static = [part for name, data in theme.static.items() for part in (name, data)]
+        self.environment = environment
         self.site_key = digest(
             [
                 environment,
@@ -140,6 +141,10 @@ class Keys:
             parts = [self.site_key, self.templates("story.html"), shown]
             key = self._stories[story.slug] = digest(parts)
         return key
+
+    def of(self, shown: list[tuple[str, str]]) -> str:
+        """The key of a file made by sitegen alone (no template) that shows these pairs."""
+        return digest([self.environment, *(part for pair in shown for part in pair)])
 
     def page(self, template: str, page: str, context: Mapping[str, Any]) -> str:
         """The key of a page rendered from `template` at path `page` with `context`."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -285,3 +287,37 @@ def test_every_same_page_link_has_its_target(example_site: Path) -> None:
         ids = {element["id"] for element in soup.select("[id]")}
         fragments = {str(a["href"])[1:] for a in soup.select('a[href^="#"]')}
         assert fragments <= ids, (name, fragments - ids)
+
+
+def test_templates_are_compiled_once_not_at_every_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are kept (Jinja's bytecode cache): a second build compiles
+    none, and a template edited in between is compiled again and shows its change."""
+    import jinja2
+
+    from tests.support.projects import copy_project
+
+    project = copy_project(ROOT / "tests" / "sites" / "minimal", tmp_path / "project")
+    shutil.copytree(ROOT / "themes" / "default", project / "themes" / "mine")
+    site = project / "content" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "theme: mine\n", encoding="utf-8")
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def noted(self: jinja2.Environment, source: Any, name: Any = None, *args: Any) -> Any:
+        compiled.append(str(name))
+        return compile_template(self, source, name, *args)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noted)
+    assert main(["check", "--source", str(project)]) == 0  # compiles what the cache lacks
+    compiled.clear()
+    assert main(["build", "--source", str(project), "--output", str(tmp_path / "out")]) == 0
+    assert compiled == []
+    template = project / "themes" / "mine" / "templates" / "404.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("</h1>", " (edited)</h1>", 1), "utf-8"
+    )
+    assert main(["build", "--source", str(project), "--output", str(tmp_path / "out")]) == 0
+    assert compiled == ["404.html"]
+    assert "(edited)</h1>" in (tmp_path / "out" / "404.html").read_text(encoding="utf-8")

@@ -55,16 +55,22 @@ def render_feed(site: Site) -> bytes:
     return _xml(feed)
 
 
-def render_sitemap(site: Site, pages: list[str]) -> bytes:
+def sitemap_entries(site: Site, pages: list[str]) -> list[tuple[str, str]]:
+    """Each page's address and its date ('' for a page without one), in address order:
+    all that sitemap.xml says, so a rebuild keys the file by them."""
     site_urls = urls.Urls(site.config.base_url)
     dates = {urls.story(story.slug): story.date.isoformat() for story in site.stories}
     dates.update({urls.digest(d.slug): d.date.isoformat() for d in site.digests})
+    return [(site_urls.absolute(page), dates.get(page, "")) for page in sorted(pages)]
+
+
+def render_sitemap(entries: list[tuple[str, str]]) -> bytes:
     root = ElementTree.Element("urlset", {"xmlns": SITEMAP})
-    for page in sorted(pages):
+    for address, date in entries:
         entry = ElementTree.SubElement(root, "url")
-        _add(entry, "loc", site_urls.absolute(page))
-        if page in dates:
-            _add(entry, "lastmod", dates[page])
+        _add(entry, "loc", address)
+        if date:
+            _add(entry, "lastmod", date)
     return _xml(root)
 
 

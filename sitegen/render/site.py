@@ -19,7 +19,7 @@ from ..search import SearchEntry
 from ..theme import Theme
 from .annotations import render_annotations
 from .coverage import render_alignment, story_coverage
-from .feed import render_feed, render_robots, render_sitemap
+from .feed import render_feed, render_robots, render_sitemap, sitemap_entries
 from .pages import PageRenderer, TemplateProblem
 
 Describe = Callable[[str, bytes], SearchEntry | None]
@@ -133,8 +133,13 @@ def render_files(
     for name, data in theme.static.items():
         yield f"static/{name}", data, None
     yield "feed.xml", render_feed(site), None
-    sitemap = [path.removesuffix("index.html") for path in pages]
-    yield "sitemap.xml", render_sitemap(site, sitemap), None
+    sitemap = sitemap_entries(site, [path.removesuffix("index.html") for path in pages])
+    if reuse is not None and reuse.reused("file:sitemap.xml", reuse.keys.of(sitemap)):
+        yield "sitemap.xml", None, None  # 6,000 pages took 0.2 s of every rebuild
+    else:
+        if reuse is not None:
+            reuse.made("file:sitemap.xml", ("sitemap.xml",))
+        yield "sitemap.xml", render_sitemap(sitemap), None
     yield "robots.txt", render_robots(site), None
     yield ".nojekyll", b"", None
     if site.config.cname:
