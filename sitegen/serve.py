@@ -42,6 +42,7 @@ SERVE_FOLDER = Path(".sitegen") / "serve"
 RELOAD_SCRIPT_PATH = "/__sitegen/reload.js"
 EVENTS_PATH = "/__sitegen/events"
 WATCHED = ("content", "seeds", "themes")
+WATCH_CHECK_MS = 1000  # how often the watcher looks for a watched folder made since
 KEEPALIVE = 10.0  # seconds between comments on an idle event stream, to notice closed tabs
 RELOAD_SCRIPT = b"""\
 // sitegen serve: reload this page when the site is rebuilt. Only `serve` adds this script.
@@ -253,18 +254,30 @@ class DevServer:
         return bool(parts) and parts[0] in WATCHED
 
     def _watch(self) -> None:
-        for _changes in watchfiles.watch(
-            *self.watched_paths(),
-            watch_filter=self._watch_filter,
-            stop_event=self.stopping,
-            debounce=400,
-            step=30,
-            rust_timeout=500,
-            yield_on_timeout=False,
-        ):
-            if self.stopping.is_set():
-                break
-            self.rebuild()
+        """Rebuild on every change; and watch anew when what is to be watched changes: a
+        seeds/ or themes/ folder made after serve started, or another theme in site.yaml
+        (else saves to them would go unseen until serve is started again)."""
+        catch_up = False
+        while not self.stopping.is_set():
+            paths = self.watched_paths()
+            for changes in watchfiles.watch(
+                *paths,
+                watch_filter=self._watch_filter,
+                stop_event=self.stopping,
+                debounce=400,
+                step=30,
+                rust_timeout=WATCH_CHECK_MS,
+                yield_on_timeout=True,
+            ):
+                if self.stopping.is_set():
+                    return
+                if changes or catch_up:
+                    # Once the new watch runs, what was saved before it began is built.
+                    catch_up = False
+                    self.rebuild()
+                if self.watched_paths() != paths:
+                    catch_up = True
+                    break
 
     def start(self) -> None:
         self.report(self.snapshot)

@@ -232,3 +232,30 @@ def test_a_serve_folder_that_is_not_a_build_is_an_error_not_a_crash(project: Pat
     finally:
         dev.stop()
     assert folder.read_text(encoding="utf-8") == "not a site"  # left as it was
+
+
+def test_a_theme_folder_made_while_serving_is_watched(project: Path) -> None:
+    """A project without themes/ at first: the editor makes a theme and names it in
+    site.yaml while serve runs, then edits the theme: each save rebuilds."""
+    assert not (project / "themes").exists()
+    dev = DevServer(project, port=0, log=lambda line: None)
+    dev.start()
+    try:
+        time.sleep(0.3)
+        generation = dev.snapshot.generation
+        theme = project / "themes" / "mine"
+        (theme / "templates").mkdir(parents=True)
+        (theme / "theme.yaml").write_text("parent: default\n", encoding="utf-8")
+        edit(project / "content" / "site.yaml", "title:", "theme: mine\ntitle:")
+        generation = next_build(dev, generation)
+        time.sleep(2.5)  # the watcher sees the new folder within a second, and builds
+        generation = dev.snapshot.generation
+        (theme / "templates" / "404.html").write_text(
+            '{% extends "base.html" %}{% block main %}<h1>Lost here</h1>{% endblock %}\n',
+            encoding="utf-8",
+        )
+        next_build(dev, generation)
+        url = f"{dev.url}404.html"
+        assert "Lost here" in fetch(url)[1]
+    finally:
+        dev.stop()
