@@ -75,7 +75,8 @@ def test_a_second_validation_takes_every_unchanged_story_from_the_cache() -> Non
     assert third.reused == 0
 
 
-def test_a_kept_story_is_decoded_only_when_a_field_past_its_outline_is_read() -> None:
+def validated_twice() -> tuple[Site, Site]:
+    """The example site validated, then validated again with every story from the cache."""
     first = StoryCache()
     problems = Problems()
     site = validate(load_project(ROOT, problems, stories_unparsed=True), problems, first, "context")
@@ -85,6 +86,11 @@ def test_a_kept_story_is_decoded_only_when_a_field_past_its_outline_is_read() ->
         load_project(ROOT, problems, stories_unparsed=True), problems, second, "context"
     )
     assert again is not None and second.reused == len(site.stories)
+    return site, again
+
+
+def test_a_kept_story_is_decoded_only_when_a_field_past_its_outline_is_read() -> None:
+    site, again = validated_twice()
     for kept, validated in zip(again.stories, site.stories, strict=True):
         assert isinstance(kept, CachedStory)
         assert (kept.slug, kept.date, kept.tags) == (validated.slug, validated.date, validated.tags)
@@ -97,16 +103,8 @@ def test_a_kept_story_is_decoded_only_when_a_field_past_its_outline_is_read() ->
 def test_lists_of_kept_stories_render_the_same_without_decoding_them() -> None:
     """The front page, story lists and the search page show cards: title, summary,
     counts and badges, all in the outline."""
-    first = StoryCache()
-    problems = Problems()
-    site = validate(load_project(ROOT, problems, stories_unparsed=True), problems, first, "context")
-    assert site is not None
-    second = StoryCache(entries=dict(first.kept))
-    again = validate(
-        load_project(ROOT, problems, stories_unparsed=True), problems, second, "context"
-    )
-    assert again is not None
-    theme = resolve_theme(ROOT, site.config.theme, problems)
+    site, again = validated_twice()
+    theme = resolve_theme(ROOT, site.config.theme, Problems())
     assert theme is not None
 
     def lists(shown: Site) -> list[tuple[str, bytes | None]]:
