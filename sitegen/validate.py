@@ -12,7 +12,7 @@ import datetime
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ import yaml
 
 from . import schema
 from .anchor import SeedIndex, fold_quote
-from .errors import Location, Problems, did_you_mean
+from .errors import Location, Problem, Problems, did_you_mean
 from .fields import NODE_NAMES, Reader, is_null
 from .fingerprint import content_digest
 from .load import RawProject, YamlFile, read_unparsed
@@ -40,6 +40,7 @@ from .model import (
     Tag,
     Unrelated,
 )
+from .parallel import in_story_order, worker_count
 from .quote_checks import Quote, check_quote
 from .seeds import Seed, SeedDecodeError, parse_seed
 from .story_cache import Entry, StoryCache, kept_story, new_entry, story_key
@@ -569,7 +570,22 @@ class StoryReader:
         return tuple(passages)
 
 
-def read_story(
+def _kept_story(
+    file: YamlFile, library: SeedLibrary, cache: StoryCache, context: str
+) -> Story | None:
+    """The story the cache keeps for this file, if its inputs are unchanged."""
+    unparsed = file.root is None and bool(file.digest) and file.readable
+    entry = cache.entries.get(file.path) if unparsed else None
+    if entry is None:
+        return None
+    story = _cached_story(entry, file.digest, library, context)
+    if story is not None:
+        cache.kept[file.path] = entry
+        cache.reused += 1
+    return story
+
+
+def _read_story_file(
     project: Path,
     file: YamlFile,
     sources: dict[str, Source] | None,
@@ -578,15 +594,8 @@ def read_story(
     cache: StoryCache | None,
     context: str,
 ) -> Story | None:
-    """A story from the cache when its inputs are unchanged, else read from its file."""
+    """A story read from its file and anchored; kept in `cache` if read without a problem."""
     unparsed = file.root is None and bool(file.digest) and file.readable
-    entry = cache.entries.get(file.path) if cache is not None and unparsed else None
-    if cache is not None and entry is not None:
-        story = _cached_story(entry, file.digest, library, context)
-        if story is not None:
-            cache.kept[file.path] = entry
-            cache.reused += 1
-            return story
     if unparsed:  # left unparsed by load, yet not in the cache
         if file.text is None:
             file = read_unparsed(project, file, problems)
@@ -629,6 +638,74 @@ def _cached_story(
 def _story_key(seeds: tuple[str, ...], file_digest: str, library: SeedLibrary, context: str) -> str:
     named = [(name, library.digest(name) if name in library.files else "missing") for name in seeds]
     return story_key(context, file_digest, named)
+
+
+# What a worker gives back for a story file: the story (None after an error), its
+# problems, its story cache entry (None when not kept) and the quotes that matched
+# each seed word for word.
+ReadStory = tuple[Story | None, list[Problem], Entry | None, dict[str, set[str]]]
+
+
+def _read_stories(
+    raw: RawProject,
+    sources: dict[str, Source] | None,
+    library: SeedLibrary,
+    problems: Problems,
+    cache: StoryCache | None,
+    context: str,
+) -> list[Story | None]:
+    """The story of each story file, in file order (None for a file with an error).
+
+    Stories the cache keeps are taken here. The others are read and anchored on
+    every core (parallel.in_story_order) where that pays: 5,000 stories took 15-20
+    s of one core, the other idle. A worker's problems, cache entries and exact
+    quotes come back with its stories, so the result is a serial validation's.
+    """
+    found: list[Story | None] = [None] * len(raw.stories)
+    to_read: list[int] = []
+    for number, file in enumerate(raw.stories):
+        kept = _kept_story(file, library, cache, context) if cache is not None else None
+        if kept is None:
+            to_read.append(number)
+        else:
+            found[number] = kept
+    jobs = worker_count(len(to_read))
+    if jobs == 1:
+        for number in to_read:
+            file = raw.stories[number]
+            found[number] = _read_story_file(
+                raw.root, file, sources, library, problems, cache, context
+            )
+        return found
+    files = tuple(raw.stories[number] for number in to_read)
+    shared = (raw.root, files, sources, library, cache is not None, context)
+    with in_story_order(_story_reader, shared, len(files), jobs) as results:
+        for number, (story, story_problems, entry, matched) in zip(to_read, results, strict=True):
+            found[number] = story
+            problems.extend(story_problems)
+            if cache is not None and entry is not None:
+                cache.kept[raw.stories[number].path] = entry
+            for name, quotes in matched.items():
+                library.matched_now.setdefault(name, set()).update(quotes)
+    return found
+
+
+def _story_reader(
+    shared: tuple[Path, tuple[YamlFile, ...], dict[str, Source] | None, SeedLibrary, bool, str],
+) -> Callable[[int], ReadStory]:
+    """In a worker: what reads the i-th story file to read (parallel.in_story_order)."""
+    project, files, sources, library, cached, context = shared
+
+    def read(index: int) -> ReadStory:
+        file = files[index]
+        problems = Problems()
+        cache = StoryCache() if cached else None
+        library.matched_now = {}  # this story's only: the worker's library is its own copy
+        story = _read_story_file(project, file, sources, library, problems, cache, context)
+        entry = cache.kept.get(file.path) if cache is not None else None
+        return story, list(problems), entry, library.matched_now
+
+    return read
 
 
 def read_digest(file: YamlFile, story_slugs: set[str], problems: Problems) -> Digest | None:
@@ -724,9 +801,8 @@ def validate(
     )
     stories = [
         story
-        for file in raw.stories
-        if (story := read_story(raw.root, file, sources, library, problems, cache, context))
-        is not None
+        for story in _read_stories(raw, sources, library, problems, cache, context)
+        if story is not None
     ]
     slugs = {file.path.rsplit("/", 1)[-1].removesuffix(".yaml") for file in raw.stories}
     digests = [

@@ -11,8 +11,12 @@ import pytest
 from sitegen import parallel
 from sitegen.build import check
 from sitegen.cli import main
+from sitegen.errors import Problems
+from sitegen.load import load_project
 from sitegen.render.pages import TemplateProblem
 from sitegen.serve import DevServer
+from sitegen.story_cache import StoryCache
+from sitegen.validate import validate
 from tests.support.projects import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,3 +145,45 @@ def test_a_template_problem_survives_pickling() -> None:
     problem = Problem(Location("themes/x/templates/story.html", 3), "template error: boom")
     copied = pickle.loads(pickle.dumps(TemplateProblem(problem)))
     assert copied.problem == problem
+
+
+def test_validating_in_the_pool_gives_what_a_serial_validation_gives(
+    many_stories: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same site, problems, story cache entries and exact quotes, whether the story
+    files are read and anchored here or in the workers."""
+    broken = copy_project(many_stories, tmp_path / "broken")
+    for number, path in enumerate(sorted((broken / "content" / "stories").glob("copy-*.yaml"))):
+        text = path.read_text(encoding="utf-8")
+        if number % 7 == 0:  # a source that does not exist
+            text = text.replace("source: unn", "source: unm", 1)
+        if number % 5 == 0:  # a quote that is not in its seed
+            text = text.replace("quote: >-\n", "quote: >-\n      Nowhere said,\n", 1)
+        path.write_text(text, encoding="utf-8")
+    pooled: list[int] = []
+    real = parallel.in_story_order
+
+    def spy(*arguments: object, **keywords: object) -> object:
+        pooled.append(int(arguments[3]))  # type: ignore[call-overload]
+        return real(*arguments, **keywords)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("sitegen.validate.in_story_order", spy)
+    for project in (many_stories, broken):
+        results = []
+        for jobs in ("1", "2"):
+            monkeypatch.setenv("SITEGEN_JOBS", jobs)
+            problems, cache = Problems(), StoryCache()
+            raw = load_project(project, problems, stories_unparsed=True)
+            site = validate(raw, problems, cache, "context")
+            found = [(p.location, p.message, p.hint, p.severity) for p in problems]
+            results.append((site, found, cache.kept))
+        assert results[0] == results[1]
+        site, found, kept = results[0]
+        if project is many_stories:
+            assert site is not None and len(site.stories) == STORIES and len(kept) == STORIES
+            assert site.exact_quotes
+        else:
+            assert site is None
+            messages = " ".join(message for _, message, _, _ in found)
+            assert "'unm' is not a source" in messages and "is not in seeds/" in messages
+    assert pooled == [2, 2]  # with SITEGEN_JOBS=2, the 30 story files went to the pool
