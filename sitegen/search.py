@@ -593,7 +593,7 @@ def index_shards(
             "the search index needs Pagefind, which is not installed",
             "install it with: python3 -m pip install 'pagefind[bin]'",
         )
-    services = {job: _PagefindService(executable) for job in jobs}
+    services = {job: PagefindService(executable) for job in jobs}
     # The biggest shards first, so that a small one does not hold up the last core.
     order = sorted(jobs, key=lambda job: (-sizes.get(job[1], 0) if job[0] == "shard" else 0, job))
     results: dict[tuple[str, int], dict[str, bytes] | str] = {}
@@ -945,7 +945,7 @@ def _page_url(path: str) -> str:
     return "/" + path
 
 
-class _PagefindService:
+class PagefindService:
     """One `pagefind --service` process: requests on its stdin, answers on its stdout.
 
     Each message is base64 of a JSON object, ended by a comma: the protocol of the

@@ -19,18 +19,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .search import (
+    PagefindService,
     SearchEntry,
-    _PagefindService,
+    SearchInput,
     pagefind_executable,
     shard_count,
     shard_key,
     shard_of,
 )
 
-# Shards made ahead at most: one core is left to the render, one to Pagefind, so a
-# rebuild that changes more than this waits for the search stage as before.
+# Shards made ahead at most: a one-story edit changes one or two. A rebuild that
+# changes more is left to the search stage, which gives Pagefind every core.
 MAX_AHEAD = 2
 
 Result = dict[str, bytes] | str  # the files of a shard, or what went wrong
@@ -40,13 +42,21 @@ Result = dict[str, bytes] | str  # the files of a shard, or what went wrong
 class ShardsAhead:
     """The shards being made ahead, by the shard key they are made under."""
 
-    made: dict[str, Future[Result]] = field(default_factory=dict)
-    _services: list[_PagefindService] = field(default_factory=list)
+    _made: dict[str, Future[Result]] = field(default_factory=dict)
+    _services: list[PagefindService] = field(default_factory=list)
     _pool: ThreadPoolExecutor | None = None
+
+    def start(self, executable: Path, key: str, pages: list[tuple[str, SearchInput]]) -> None:
+        """Start Pagefind on a shard's pages, in a process of its own."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(MAX_AHEAD)
+        service = PagefindService(executable)
+        self._services.append(service)
+        self._made[key] = self._pool.submit(service.index, pages)
 
     def result(self, key: str) -> Callable[[], Result] | None:
         """What waits for the shard made under `key`, if one is being made."""
-        future = self.made.get(key)
+        future = self._made.get(key)
         return future.result if future is not None else None
 
     def stop(self) -> None:
@@ -93,13 +103,8 @@ def index_ahead(
     executable = pagefind_executable()
     if not jobs or len(jobs) > MAX_AHEAD or executable is None:
         return ahead
-    ahead._pool = ThreadPoolExecutor(len(jobs))
     for key, named in jobs:
         found = entries([name for _, name in named])
-        if len(found) < len(named):
-            continue
-        service = _PagefindService(executable)
-        ahead._services.append(service)
-        inputs = [(path, found[name].input) for path, name in named]
-        ahead.made[key] = ahead._pool.submit(service.index, inputs)
+        if len(found) == len(named):
+            ahead.start(executable, key, [(path, found[name].input) for path, name in named])
     return ahead

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from sitegen import search
 from sitegen.cli import main
+from sitegen.render import site as site_module
 from sitegen.render.pages import PageRenderer
 from sitegen.search_inputs import SearchInputs
 
@@ -298,7 +299,7 @@ def test_a_one_story_edit_makes_its_search_shard_while_the_lists_render(
     rendering, indexing = threading.Event(), threading.Event()
     overlapped: list[bool] = []
     runs: list[list[str]] = []
-    index = search._PagefindService.index
+    index = search.PagefindService.index
     front_pages = PageRenderer.front_pages
 
     def index_noted(service: Any, pages: Any) -> Any:
@@ -316,7 +317,7 @@ def test_a_one_story_edit_makes_its_search_shard_while_the_lists_render(
         yield from front_pages(renderer)
 
     with monkeypatch.context() as patched:
-        patched.setattr(search._PagefindService, "index", index_noted)
+        patched.setattr(search.PagefindService, "index", index_noted)
         patched.setattr(PageRenderer, "front_pages", front_pages_noted)
         assert build(project, output) == 0
     assert overlapped == [True]
@@ -363,6 +364,26 @@ def test_a_seed_edit_renders_only_the_stories_that_use_it(project: Path) -> None
         assert (after[page] != before[page]) == (story.stem in users), page
 
 
+def test_the_sitemap_is_made_again_only_when_what_it_lists_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = project / "output"
+    made: list[int] = []
+    render_sitemap = site_module.render_sitemap
+    monkeypatch.setattr(
+        site_module,
+        "render_sitemap",
+        lambda entries: made.append(len(entries)) or render_sitemap(entries),
+    )
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    assert build(project, output) == 0
+    assert made == []  # a note is not in the sitemap
+    replace_once(stories(project)[1], r"^date: \d{4}", "date: 2019")
+    assert build(project, output) == 0
+    assert len(made) == 1  # a story's date is its page's lastmod
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
 def test_a_template_edit_renders_only_the_pages_that_use_it(project: Path) -> None:
     output = project / "output"
     before = inodes(output)
@@ -397,6 +418,7 @@ def apply_half_then_die(out, staging, removed, moved):
 
 output._apply = apply_half_then_die
 from sitegen.cli import main
+from sitegen.render import site as site_module
 from sitegen.render.pages import PageRenderer
 sys.exit(main(sys.argv[1:]))
 """

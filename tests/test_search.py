@@ -417,7 +417,7 @@ def test_a_word_bundle_names_the_shard_of_each_of_its_pages(example_site: Path) 
     executable = search.pagefind_executable()
     assert executable is not None
     pages = search._word_pages(words, dict.fromkeys(range(4), 2), bucket, search.WORD_BUCKETS)
-    raw = search._PagefindService(executable).index(pages)
+    raw = search.PagefindService(executable).index(pages)
     assert isinstance(raw, dict), raw
     expected = {}
     for name, data in raw.items():
@@ -633,3 +633,12 @@ def test_a_pagefind_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.Mo
     problem = build_search_index(inputs_of(PAGES))
     assert isinstance(problem, Problem)
     assert "took longer than 0.5 s" in problem.hint
+
+
+def test_the_pagefind_binary_is_the_one_pagefind_itself_would_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pagefind.service import get_executable
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    assert search.pagefind_executable() == get_executable()
