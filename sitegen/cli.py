@@ -207,11 +207,12 @@ def stage_counts(report: BuildReport) -> dict[str, str]:
     """What each stage handled, shown beside its time by --verbose."""
     files = f"{report.page_count} pages, {report.file_count} files"
     handled = {"render": files, "write": files}
-    if report.counts:
-        counts = report.counts
+    counts = report.counts
+    if "rendered" in counts:  # build, and a check of a project built before
         handled["render"] = (
             f"{counts['pages']} pages: {counts['rendered']} rendered, {counts['reused']} reused"
         )
+    if "written" in counts:
         handled["write"] = (
             f"{counts['files']} files: {counts['written']} written, {counts['unchanged']} unchanged"
         )
@@ -282,7 +283,7 @@ def run_check(arguments: argparse.Namespace) -> int:
 
     source: Path = arguments.source
     with progress_for(sys.stderr) as progress:
-        report = check(source, arguments.base_url, progress, parallel=True)
+        report = check(source, arguments.base_url, progress, parallel=True, cached=True)
     problems = strict(report.problems) if arguments.strict else report.problems
     errors, _ = counts(problems)
     if arguments.format == "json":
@@ -307,7 +308,7 @@ def run_check(arguments: argparse.Namespace) -> int:
                 print(f"fixed {outcome.fixed} quote(s) in {outcome.path}", file=sys.stderr)
         if fixed:
             # The exit code tells of the content as it now is, after the fixes.
-            report = check(source, arguments.base_url)
+            report = check(source, arguments.base_url, cached=True)
             problems = strict(report.problems) if arguments.strict else report.problems
             errors, _ = counts(problems)
             if problems:

@@ -194,3 +194,30 @@ class Previous:
         """Whether the previous build wrote these very bytes at `path`, still intact."""
         record = self.manifest.files.get(path)
         return record is not None and record.digest == digest and self.intact(path)
+
+
+def latest_build(project: Path) -> Previous | None:
+    """The most recent build of the project that can still be trusted, into any output
+    folder (`output/`, serve's, one given with --output); None when there is none.
+
+    `sitegen check` takes the pages it need not render again from it.
+    """
+    folder = project / OUTPUTS_FOLDER
+    try:
+        kept = sorted(folder.glob("*.sqlite"), key=lambda path: path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    for path in reversed(kept):
+        read_only = f"{path.resolve().as_uri()}?mode=ro"
+        try:
+            with contextlib.closing(sqlite3.connect(read_only, uri=True)) as db:
+                row = db.execute("SELECT value FROM about WHERE name = 'output'").fetchone()
+        except sqlite3.Error:
+            continue
+        if row is None:
+            continue
+        output = Path(row[0])
+        manifest = read_manifest(project, output)
+        if manifest is not None:
+            return Previous(output, manifest)
+    return None

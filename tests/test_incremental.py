@@ -463,3 +463,68 @@ def test_a_rebuild_without_its_caches_still_builds_the_same_bytes(
     replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
     assert build(project, project / "output") == 0
     assert tree(project / "output") == clean_build(project, tmp_path)
+
+
+# -- sitegen check after a build ----------------------------------------------------
+
+
+def misquote(project: Path, rng: random.Random) -> None:
+    """A quote that is not in its seed: an error, with the closest passage."""
+    replace_once(rng.choice(stories(project)), r"quote: (?=[A-Za-z])", "quote: Never said ")
+
+
+def break_story_template(project: Path, rng: random.Random) -> None:
+    """An error that only the story pages meet."""
+    template = project / "themes" / "mine" / "templates" / "story.html"
+    replace_once(template, r"\{% block main %\}", "{% block main %}{{ nothing.at_all }}")
+
+
+def check_problems(project: Path, cached: bool) -> tuple[bool, list[str]]:
+    from sitegen.build import check
+
+    report = check(project, cached=cached)
+    return report.ok, [problem.format() for problem in report.problems]
+
+
+def test_a_check_after_a_build_finds_what_a_check_from_scratch_finds(project: Path) -> None:
+    """Whatever was edited since the last build, and whether or not it broke the site."""
+    rng = random.Random(11)
+    found = []
+    for number, edit in enumerate([*EDITS, break_story_template, misquote, edit_title]):
+        edit(project, rng)
+        ok, problems = check_problems(project, cached=True)
+        assert (ok, problems) == check_problems(project, cached=False), edit.__name__
+        found += problems
+        if number % 3 == 2:
+            build(project, project / "output")
+    # The broken template was met (story pages are rendered again), then the quote.
+    assert any("template error while rendering stories/" in p for p in found)
+    assert any("the quote is not in" in p and "closest passage" in p for p in found)
+
+
+def test_a_check_after_a_build_renders_only_what_changed_and_writes_no_page(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = project / "output"
+    notes = project / ".sitegen"
+    before = {**tree(output), **{f"notes/{k}": v for k, v in tree(notes).items()}}
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    capsys.readouterr()
+    assert main(["check", "--source", str(project), "--verbose"]) == 0
+    err = capsys.readouterr().err
+    counts = re.search(r"(\d+) pages: (\d+) rendered, (\d+) reused", err)
+    assert counts is not None, err
+    pages, rendered, reused = map(int, counts.groups())
+    assert pages == rendered + reused and 1 <= rendered < reused
+    assert "(9 of 10 stories unchanged)" in err
+    # Only the inputs' digests are noted: no page, manifest or cached story is written.
+    after = {**tree(output), **{f"notes/{k}": v for k, v in tree(notes).items()}}
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert changed in ([], ["notes/hashes.json"])
+
+
+def test_a_check_of_a_project_never_built_leaves_no_notes(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "fresh"
+    shutil.copytree(corpus, project)
+    assert main(["check", "--source", str(project)]) == 0
+    assert not (project / ".sitegen").exists()
