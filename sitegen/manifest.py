@@ -24,14 +24,16 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 OUTPUTS_FOLDER = Path(".sitegen") / "outputs"
-VERSION = 1  # SQLite's user_version: a manifest of another layout is not read
+VERSION = 2  # SQLite's user_version: a manifest of another layout is not read
 
 
-@dataclass(frozen=True)
-class FileRecord:
+class FileRecord(NamedTuple):
+    """A named tuple, not a dataclass: a rebuild at 5,000 stories reads 37,552 of them,
+    and a frozen dataclass took 0.13 s to make them."""
+
     digest: str  # of the bytes (BLAKE2b)
     size: int
     mtime_ns: int
@@ -74,7 +76,7 @@ def read_manifest(project: Path, output: Path) -> Manifest | None:
                 files={path: FileRecord(*record) for path, *record in rows},
                 keys=dict(connection.execute("SELECT unit, key FROM keys")),
                 units={
-                    unit: tuple(json.loads(paths))
+                    unit: _paths(paths)
                     for unit, paths in connection.execute("SELECT unit, paths FROM units")
                 },
                 search=dict(connection.execute("SELECT page, entry FROM search")),
@@ -137,7 +139,17 @@ def _plain_row(value: str) -> tuple[object, ...]:
 
 
 def _paths_row(paths: tuple[str, ...]) -> tuple[object, ...]:
-    return (json.dumps(list(paths)),)
+    # One path a line, read back with a split: 21,000 units' JSON took 0.17 s to decode.
+    # JSON (which starts with "[") only for a path with a line break, or for no path.
+    if not paths or any("\n" in path for path in paths):
+        return (json.dumps(list(paths)),)
+    return ("\n" + "\n".join(paths),)
+
+
+def _paths(text: str) -> tuple[str, ...]:
+    if text.startswith("\n"):
+        return tuple(text[1:].split("\n"))
+    return tuple(json.loads(text))
 
 
 def _update(
