@@ -52,10 +52,11 @@ from .model import (
     Tag,
     Unrelated,
 )
+from .render.markdown import render_markdown
 from .seeds import Seed
 
 CACHE_PATH = Path(".sitegen") / "stories.sqlite"
-VERSION = 3  # SQLite's user_version: a cache of another layout is emptied
+VERSION = 4  # SQLite's user_version: a cache of another layout is emptied
 TYPES: dict[str, type] = {
     kind.__name__: kind
     for kind in (
@@ -93,7 +94,14 @@ def new_entry(
     rebuild."""
     matched = {name: sorted(quotes) for name, quotes in sorted(exact.items())}
     encoded = json.dumps(encode(story), separators=(",", ":"))
-    outline = (story.slug, story.date, story.tags, story.location, story.outline)
+    summary_html = render_markdown(story.summary)
+    outline = (
+        story.slug,
+        story.date,
+        story.tags,
+        story.location,
+        dataclasses.replace(story.outline, summary_html=str(summary_html)),
+    )
     return Entry(
         seeds=seeds,
         key=key,

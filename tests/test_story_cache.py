@@ -9,11 +9,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from sitegen.errors import Problems
 from sitegen.fingerprint import content_digest
 from sitegen.load import load_project
 from sitegen.model import Site, Story
+from sitegen.render import pages
+from sitegen.render.markdown import render_markdown
 from sitegen.render.pages import PageRenderer
 from sitegen.story_cache import (
     CACHE_PATH,
@@ -95,12 +98,16 @@ def test_a_kept_story_is_decoded_only_when_a_field_past_its_outline_is_read() ->
         assert isinstance(kept, CachedStory)
         assert (kept.slug, kept.date, kept.tags) == (validated.slug, validated.date, validated.tags)
         assert kept.outline == validated.outline
+        # with the summary rendered as the `markdown` filter does.
+        assert kept.outline.summary_html == render_markdown(validated.summary) != ""
         assert "decoded" not in vars(kept)  # sorted, tagged and outlined: not decoded
         assert kept.highlights == validated.highlights
         assert "decoded" in vars(kept)
 
 
-def test_lists_of_kept_stories_render_the_same_without_decoding_them() -> None:
+def test_lists_of_kept_stories_render_the_same_without_decoding_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The front page, story lists and the search page show cards: title, summary,
     counts and badges, all in the outline."""
     site, again = validated_twice()
@@ -111,8 +118,18 @@ def test_lists_of_kept_stories_render_the_same_without_decoding_them() -> None:
         renderer = PageRenderer(shown, theme)
         return [*renderer.front_pages(), *renderer.shared_pages()]
 
-    assert lists(again) == lists(site)
+    expected = lists(site)
+    rendered: list[str] = []
+
+    def counted(text: str) -> Markup:
+        rendered.append(text)
+        return render_markdown(text)
+
+    monkeypatch.setattr(pages, "render_markdown", counted)
+    assert lists(again) == expected
     assert not any("decoded" in vars(story) for story in again.stories)
+    # Nor are their summaries rendered again: the story cache keeps them as HTML.
+    assert not {story.summary for story in site.stories} & set(rendered)
 
 
 def test_stories_and_seeds_known_by_their_digests_are_not_read_again(tmp_path: Path) -> None:

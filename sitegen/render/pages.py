@@ -212,10 +212,15 @@ class PageRenderer:
             **TEMPLATE_OPTIONS,
         )
         self.environment.filters["date"] = format_date
-        self.environment.filters["markdown"] = render_markdown
+        self.environment.filters["markdown"] = self._markdown
         self.environment.filters["markdown_inline"] = render_inline
         self.environment.filters["count_by_kind"] = count_by_kind
         self.badges = {source_id: self._badge(source) for source_id, source in site.sources.items()}
+        self._summaries = {
+            story.outline.summary: Markup(story.outline.summary_html)
+            for story in site.stories
+            if story.outline.summary_html
+        }
         self.stories_by_slug = {story.slug: story for story in site.stories}
         # Each source's stories, newest first: every source page and the sources page
         # list them, so they are found in one pass over the site, not one per source.
@@ -223,6 +228,11 @@ class PageRenderer:
         for story in site.stories:
             for source_id in story.outline.sources:
                 self._stories_by_source.setdefault(source_id, []).append(story)
+
+    def _markdown(self, text: str) -> Markup:
+        """The `markdown` filter: a kept story's summary as the story cache has it."""
+        known = self._summaries.get(text)
+        return known if known is not None else render_markdown(text)
 
     def _badge(self, source: Source) -> Badge:
         color = source.color or derived_color(source.id)
