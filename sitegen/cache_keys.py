@@ -150,14 +150,14 @@ class Keys:
         """The key of a page rendered from `template` at path `page` with `context`."""
         parts = [self.site_key, self.templates(template), template, page]
         for name in sorted(context):
-            parts += [name, self._canonical(context[name])]
+            parts += [name, self.canonical(context[name])]
         return digest(parts)
 
-    def _canonical(self, value: Any) -> str:
+    def canonical(self, value: Any) -> str:
         if isinstance(value, Story):
             return f"<story {self.story(value)}>"
         if isinstance(value, list | tuple):
-            return "[" + ", ".join(self._canonical(item) for item in value) + "]"
+            return "[" + ", ".join(self.canonical(item) for item in value) + "]"
         if callable(value) and hasattr(value, "__qualname__"):
             # Helpers handed to templates (story_sources): their code is in the environment.
             return f"<function {value.__qualname__}>"

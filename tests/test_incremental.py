@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from sitegen import search
 from sitegen.cli import main
+from sitegen.render import fragments
 from sitegen.render import site as site_module
 from sitegen.render.pages import PageRenderer
 from sitegen.search_inputs import SearchInputs
@@ -92,7 +93,9 @@ def project(corpus: Path, tmp_path: Path) -> Path:
 
 
 def clean_build(project: Path, scratch: Path) -> dict[str, bytes]:
-    """The site built from clean: a copy of the project with no record of earlier outputs."""
+    """The site built from clean: a copy of the project with no record of earlier outputs,
+    and none of the story cards this process rendered for the other builds."""
+    fragments.forget()
     copy = scratch / "clean-project"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(
@@ -418,6 +421,7 @@ def apply_half_then_die(out, staging, removed, moved):
 
 output._apply = apply_half_then_die
 from sitegen.cli import main
+from sitegen.render import fragments
 from sitegen.render import site as site_module
 from sitegen.render.pages import PageRenderer
 sys.exit(main(sys.argv[1:]))
@@ -528,3 +532,76 @@ def test_a_check_of_a_project_never_built_leaves_no_notes(tmp_path: Path, corpus
     shutil.copytree(corpus, project)
     assert main(["check", "--source", str(project)]) == 0
     assert not (project / ".sitegen").exists()
+
+
+# -- story cards rendered once per process -------------------------------------------
+
+
+@pytest.fixture
+def card_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The title of each story card rendered from now on."""
+    import jinja2
+
+    calls: list[str] = []
+    call = jinja2.runtime.Macro.__call__
+
+    def counted(macro: jinja2.runtime.Macro, *arguments: Any, **options: Any) -> Any:
+        if macro.name == "story_card":
+            calls.append(arguments[0].title)
+        return call(macro, *arguments, **options)
+
+    monkeypatch.setattr(jinja2.runtime.Macro, "__call__", counted)
+    return calls
+
+
+def test_a_rebuild_in_the_same_process_renders_only_the_cards_of_what_changed(
+    project: Path, card_calls: list[str]
+) -> None:
+    """As `serve` does at every save: the lists are rendered again, their cards are not."""
+    output = project / "output"
+    replace_once(stories(project)[0], r"^title: (?=[A-Za-z0-9])", "title: Edited once ")
+    assert build(project, output) == 0
+    card_calls.clear()
+    replace_once(stories(project)[0], r"^title: Edited once ", "title: Edited twice ")
+    assert build(project, output) == 0
+    assert card_calls and all(title.startswith("Edited twice ") for title in card_calls)
+    assert tree(output) == clean_build(project, project.parent)
+
+
+def test_a_full_build_renders_each_card_once_per_kind_of_list(
+    project: Path, card_calls: list[str]
+) -> None:
+    fragments.forget()
+    shutil.rmtree(project / "output")
+    assert build(project, project / "output") == 0
+    shown = sum(page.count(b'class="story-card"') for page in tree(project / "output").values())
+    print(f"{len(card_calls)} cards rendered, {shown} shown")
+    # Once per kind of list (the front page's, the others') and depth of page.
+    assert len(card_calls) <= shown / 2
+
+
+def test_a_changed_card_template_shows_on_every_list_at_the_next_build(project: Path) -> None:
+    """Also when the card is in a template of its own, which story pages do not use."""
+    output = project / "output"
+    templates = project / "themes" / "mine" / "templates"
+    for name in ("index.html", "list.html", "digest.html"):
+        replace_once(
+            templates / name,
+            r"\{% from \"_macros.html\" import story_card, ",
+            (
+                '{% from "_card.html" import story_card with context %}'
+                '{% from "_macros.html" import '
+            ),
+        )
+    macros = (templates / "_macros.html").read_text(encoding="utf-8")
+    (templates / "_card.html").write_text(macros, encoding="utf-8")
+    assert build(project, output) == 0
+    replace_once(
+        templates / "_card.html",
+        '<article class="story-card">',
+        '<article class="story-card edited">',
+    )
+    assert build(project, output) == 0
+    front = (output / "index.html").read_text(encoding="utf-8")
+    assert 'class="story-card edited"' in front and 'class="story-card"' not in front
+    assert tree(output) == clean_build(project, project.parent)

@@ -29,6 +29,7 @@ from ..schema import HIGHLIGHT_KINDS
 from ..theme import Theme
 from .colors import derived_color, text_color
 from .coverage import CoverageView
+from .fragments import Fragments
 from .markdown import render_inline, render_markdown
 from .marks import RenderedParagraph, render_paragraphs
 from .structured_data import json_for_script, story_structured_data
@@ -215,6 +216,8 @@ class PageRenderer:
         self.environment.filters["markdown"] = self._markdown
         self.environment.filters["markdown_inline"] = render_inline
         self.environment.filters["count_by_kind"] = count_by_kind
+        keys = reuse.keys if reuse is not None else None
+        self.environment.globals["cached"] = Fragments(keys, Links).cached
         self.badges = {source_id: self._badge(source) for source_id, source in site.sources.items()}
         self._summaries = {
             story.outline.summary: Markup(story.outline.summary_html)
