@@ -10,7 +10,8 @@ of the first story's title (the first brings words new to the site, which makes 
 story's search shard and the word bundle of their first letters again; the second
 only repeats them, which makes the story's shard again), putting the story back (the
 words leave: the shard and word bundle again), and a restart over the unchanged
-project.
+project. A save gives two times: when its pages were served (the open page reloads
+then) and when its search index was made after them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ import argparse
 import time
 from pathlib import Path
 
-from sitegen.serve import DevServer
+from sitegen.serve import DevServer, Snapshot
+
+
+def timing(build: Snapshot) -> str:
+    """When the save's pages were served (the page reloads then), and when its search
+    index was made."""
+    return f"pages served after {build.pages_seconds:.2f} s, index made after {build.seconds:.2f} s"
 
 
 def main() -> None:
@@ -37,10 +44,10 @@ def main() -> None:
             story.write_text(f"{title} {edit}\n{rest}", encoding="utf-8")
             build = server.rebuild()
             rendered = f"{build.rendered} of {build.pages} pages rendered"
-            print(f"save '{edit}': {build.seconds:.2f} s, {rendered}")
+            print(f"save '{edit}': {timing(build)}, {rendered}")
     finally:
         story.write_text(original, encoding="utf-8")
-    print(f"story put back: {server.rebuild().seconds:.2f} s")
+    print(f"story put back: {timing(server.rebuild())}")
     server.stop()
     started = time.perf_counter()
     DevServer(project, port=0, log=lambda line: None).stop()

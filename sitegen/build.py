@@ -256,11 +256,16 @@ def build(
     base_url: str | None = None,
     progress: Progress | None = None,
     hold: InterruptHold | None = None,
+    search: bool = True,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
     When `output` already holds the build of the very same inputs (fingerprint), nothing
     is done at all: the report is `skipped`.
+
+    Without `search`, the pages are built and the previous build's search index is left
+    as it is, stale where pages changed, and the build is not noted as up to date: the
+    next build with `search` makes the index (serve shows a save's pages first).
 
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
     output.WriteFailed when the disk refuses the site. Once the site is put in place,
@@ -299,15 +304,19 @@ def build(
         Staging(output, previous) as staging,
         SearchInputs(project) as kept,
     ):
-        ahead: list[ShardsAhead] = []  # the search shards made while the lists render
+        # The search shards made while the lists render; None: no index is made.
+        ahead: list[ShardsAhead] | None = [] if search else None
         try:
             with _stage(report, "render"):
                 pages = _render_into(staging, prepared, reuse, kept, problems, report, ahead)
             if not problems.has_errors:
                 with _stage(report, "search"):
-                    _search_into(staging, reuse, pages, kept, problems, *ahead)
+                    if ahead is None:
+                        _keep_search(staging, reuse, pages)
+                    else:
+                        _search_into(staging, reuse, pages, kept, problems, *ahead)
         finally:
-            for shards in ahead:
+            for shards in ahead or ():
                 shards.stop()
         _finish(report, problems, prepared)
         if not report.ok:
@@ -321,7 +330,7 @@ def build(
             write_cache(project, stories)
             write_record(project, report.anchor_record, prepared.anchor_record)
             # A build with warnings is never skipped, so that they are shown every time.
-            clean = not report.problems
+            clean = not report.problems and search
             fingerprint.remember(
                 project,
                 output,
@@ -342,13 +351,13 @@ def _render_into(
     kept: SearchInputs,
     problems: Problems,
     report: BuildReport,
-    ahead: list[ShardsAhead],
+    ahead: list[ShardsAhead] | None,
 ) -> dict[str, SearchEntry | None]:
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
     store holds (None: the page is not indexed). When the stories to render are done
     before the rest (a rebuild of a few), the search shards of their pages are started
-    then, into `ahead` (search_ahead)."""
+    then, into `ahead` (search_ahead), unless it is None."""
     from .render.pages import TemplateProblem
     from .render.site import render_files
     from .search import search_entry
@@ -357,8 +366,8 @@ def _render_into(
     reused = 0
 
     def stories_done() -> None:
-        if reuse.previous is None:
-            return  # nothing to guess the other pages from
+        if reuse.previous is None or ahead is None:
+            return  # nothing to guess the other pages from, or no index to make
         from .cache_keys import digest
         from .search_ahead import index_ahead
 
@@ -402,6 +411,43 @@ def _entry_name(path: str, page_digest: str) -> str:
     return digest([path, page_digest])
 
 
+def _indexed_pages(
+    staging: Staging, reuse: Reuse, rendered: dict[str, SearchEntry | None]
+) -> dict[str, str]:
+    """Each page of the search index -> its entry's name in the store (page and digest):
+    the pages rendered anew with an entry, and those reused that were indexed."""
+    previous = reuse.previous.manifest.search if reuse.previous is not None else {}
+    indexed: dict[str, str] = {}
+    for path in sorted(staging.records):
+        if path in rendered:
+            if rendered[path] is None:
+                continue
+        elif path not in previous:
+            continue  # not a page, or a reused page that is not indexed
+        indexed[path] = _entry_name(path, staging.records[path].digest)
+    return indexed
+
+
+def _keep_search(staging: Staging, reuse: Reuse, rendered: dict[str, SearchEntry | None]) -> None:
+    """The previous build's search index as it is, under the keys it was made with, so
+    that the next build makes again what changed since."""
+    reuse.made_now.search = _indexed_pages(staging, reuse, rendered)
+    if reuse.previous is None:
+        return
+    made = reuse.previous.manifest
+    for unit, paths in sorted(made.units.items()):
+        key = made.keys.get(unit)
+        if unit.split(":", 1)[0] != "search" or key is None:
+            continue
+        if not all(map(reuse.previous.intact, paths)):
+            continue
+        reuse.made_now.keys[unit] = key
+        reuse.made_now.units[unit] = paths
+        for path in paths:
+            if path not in staging.records:
+                staging.add(path, None)
+
+
 def _search_into(
     staging: Staging,
     reuse: Reuse,
@@ -438,16 +484,7 @@ def _search_into(
         words_keys,
     )
 
-    previous = reuse.previous.manifest.search if reuse.previous is not None else {}
-    indexed: dict[str, str] = {}  # page -> its entry's name in the store: page and digest
-    for path in sorted(staging.records):
-        if path in rendered:
-            if rendered[path] is None:
-                continue
-        elif path not in previous:
-            continue  # not a page, or a reused page that is not indexed
-        indexed[path] = _entry_name(path, staging.records[path].digest)
-    reuse.made_now.search = indexed
+    indexed = reuse.made_now.search = _indexed_pages(staging, reuse, rendered)
     key = digest([reuse.keys.site_key, *(f"{p}\0{i}" for p, i in indexed.items())])
     files = reuse.reused("search", key)
     if files is not None:

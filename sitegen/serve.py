@@ -4,7 +4,10 @@ Each build is a real `build` (search index included) into a folder of its own,
 `.sitegen/serve/` in the project, and pages are served from there: the output
 folder is never touched, and a rebuild is incremental like `build`'s, with the
 same caches, so that saving one story re-renders that story's pages, not the
-archive. A watcher (watchfiles) sees every change under content/, seeds/ and
+archive. A save is built in two steps: the pages first, served (and the open
+page reloaded) as soon as they are, the search index as it was; then the index
+of the pages that changed, which Pagefind takes a second or more to make and
+which no reload waits for. A watcher (watchfiles) sees every change under content/, seeds/ and
 themes/ of the project, and in the theme in use, and rebuilds. Each HTML page
 gets one deferred script, served by us and never inline, that listens to the
 server's build events (server-sent events) and reloads the page when a newer
@@ -16,6 +19,7 @@ once the content is fixed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import mimetypes
 import threading
@@ -72,6 +76,7 @@ class Snapshot:
     seconds: float
     rendered: int = 0  # pages rendered anew; the others were the previous build's
     pages: int = 0
+    pages_seconds: float = 0.0  # of a save: how long until its pages were served
 
     @property
     def ok(self) -> bool:
@@ -181,11 +186,11 @@ class DevServer:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}{self.snapshot.prefix}"
 
-    def _build(self, generation: int, previous_prefix: str) -> Snapshot:
+    def _build(self, generation: int, previous_prefix: str, search: bool = True) -> Snapshot:
         start = time.perf_counter()
         folder = self.project / SERVE_FOLDER
         try:
-            report = build(self.project, folder, self.base_url)
+            report = build(self.project, folder, self.base_url, search=search)
         except (OutputRefused, WriteFailed) as error:
             problem = Problem(Location(str(folder)), f"could not build the site to serve: {error}")
             return Snapshot(generation, None, (problem,), previous_prefix, 0.0)
@@ -202,13 +207,34 @@ class DevServer:
         )
 
     def rebuild(self) -> Snapshot:
-        """Build again and tell every open page; returns the new build."""
-        snapshot = self._build(self.snapshot.generation + 1, self.snapshot.prefix)
+        """Build the pages again and tell every open page, then make the search index of
+        what changed; returns the last build, with the time of both."""
+        pages = self._build(self.snapshot.generation + 1, self.snapshot.prefix, search=False)
+        self._publish(pages)
+        self.report(pages)
+        if not pages.ok or not pages.pages:
+            return pages  # errors to fix first, or nothing changed: no index to make
+        indexed = self._build(pages.generation, pages.prefix)
+        if indexed.rendered or not indexed.ok:
+            # A save since changed pages again, or the index failed: the pages reload.
+            indexed = dataclasses.replace(indexed, generation=pages.generation + 1)
+        seconds = pages.seconds + indexed.seconds
+        indexed = dataclasses.replace(
+            indexed, seconds=seconds, pages_seconds=pages.seconds, rendered=pages.rendered
+        )
+        self._publish(indexed)
+        if indexed.generation == pages.generation and indexed.problems == pages.problems:
+            self.log(
+                f"build {indexed.generation}: search index made, {seconds * 1000:.0f} ms in all"
+            )
+        else:
+            self.report(indexed)
+        return indexed
+
+    def _publish(self, snapshot: Snapshot) -> None:
         with self.changed:
             self.snapshot = snapshot
             self.changed.notify_all()
-        self.report(snapshot)
-        return snapshot
 
     def report(self, snapshot: Snapshot) -> None:
         if snapshot.problems:

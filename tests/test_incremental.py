@@ -605,3 +605,19 @@ def test_a_changed_card_template_shows_on_every_list_at_the_next_build(project: 
     front = (output / "index.html").read_text(encoding="utf-8")
     assert 'class="story-card edited"' in front and 'class="story-card"' not in front
     assert tree(output) == clean_build(project, project.parent)
+
+
+@pytest.mark.parametrize("edit", [add_story, delete_story, edit_title, edit_seed])
+def test_pages_built_first_then_their_index_make_the_site_a_clean_build_makes(
+    project: Path, edit: Callable[[Path, random.Random], None]
+) -> None:
+    """As serve builds a save: the pages with the index as it was, then the index."""
+    from sitegen.build import build as build_site
+
+    output = project / "output"
+    edit(project, random.Random(5))
+    first = build_site(project, output, search=False)
+    assert first.ok and first.counts["rendered"] > 0
+    second = build_site(project, output)
+    assert second.ok and second.counts["rendered"] == 0  # the pages were already there
+    assert tree(output) == clean_build(project, project.parent)

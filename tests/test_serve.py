@@ -12,14 +12,17 @@ import http.client
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sitegen.cli import main
 from sitegen.serve import DevServer
 from tests.support.projects import copy_project
 
@@ -195,10 +198,59 @@ def test_a_rebuild_renders_only_what_the_save_changed(project: Path) -> None:
         two = second.file("stories/two/index.html")
         assert two is not None and "Council lowers the bridge toll" in two.read_text("utf-8")
         assert (one.stat().st_mtime_ns, one.stat().st_ino) == before  # not written again
-        assert f"{second.rendered} of {second.pages} pages rendered" in lines[-1]
+        assert "build 2 in " in lines[-2]
+        assert f"{second.rendered} of {second.pages} pages rendered" in lines[-2]
+        assert "build 2: search index made" in lines[-1]
     finally:
         dev.stop()
     assert not (project / "output").exists()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_save_is_served_before_its_search_index_is_made(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page reloads with the save while Pagefind indexes it; the index follows
+    without another reload, and the site is then the one `build` makes."""
+    from sitegen import build as build_module
+
+    dev = DevServer(project, port=0, log=lambda line: None)
+    indexing, go_on = threading.Event(), threading.Event()
+    search_into = build_module._search_into
+
+    def held(*arguments: Any) -> None:
+        indexing.set()
+        assert go_on.wait(WAIT)
+        search_into(*arguments)
+
+    monkeypatch.setattr(build_module, "_search_into", held)
+    try:
+        edit(project / "content" / "stories" / "one.yaml", "raises the river tax", "keeps the tax")
+        saving = threading.Thread(target=dev.rebuild)
+        saving.start()
+        assert indexing.wait(WAIT), "the search index was not made"
+        served = dev.snapshot  # while Pagefind is held
+        assert served.ok and served.generation == 2
+        page = served.file("stories/one/index.html")
+        assert page is not None and "Council keeps the tax" in page.read_text("utf-8")
+        go_on.set()
+        saving.join(WAIT)
+        assert dev.snapshot.generation == 2  # no second reload for the index
+        assert dev.snapshot.pages_seconds > 0
+        built = tree(project / ".sitegen" / "serve")
+    finally:
+        go_on.set()
+        dev.stop()
+    clean = copy_project(project, tmp_path / "clean")
+    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
+    assert built == tree(tmp_path / "out")
 
 
 @pytest.mark.parametrize(
