@@ -58,9 +58,30 @@ def manifest_path(project: Path, output: Path) -> Path:
     return project / OUTPUTS_FOLDER / f"{name}.sqlite"
 
 
+# The manifest this process last wrote for each output folder, with the status its file
+# had then: `serve` builds into one folder again and again, and reading back 37,552
+# files' rows took 0.2-0.3 s of each of its builds at 5,000 stories.
+_WRITTEN: dict[Path, tuple[tuple[int, ...], Manifest]] = {}
+
+
+def _status(path: Path) -> tuple[int, ...] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
 def read_manifest(project: Path, output: Path) -> Manifest | None:
     """The manifest of the build `output` holds, or None when there is none to trust."""
     path = manifest_path(project, output)
+    written = _WRITTEN.get(path)
+    if written is not None and written[0] == _status(path):
+        try:
+            same_folder = output.stat().st_ino == written[1].folder_inode
+        except OSError:
+            return None
+        return written[1] if same_folder else None
     if not path.is_file():
         return None
     try:
@@ -109,6 +130,7 @@ def write_manifest(
     A failure to write it never fails a build: the next build then renders everything.
     """
     path = manifest_path(project, output)
+    _WRITTEN.pop(path, None)
     with contextlib.suppress(OSError):
         path.with_suffix(".json").unlink(missing_ok=True)  # an older sitegen's manifest
         if manifest is None or read is None:
@@ -128,6 +150,9 @@ def write_manifest(
             _update(connection, "keys", manifest.keys, before.keys, _plain_row)
             _update(connection, "units", manifest.units, before.units, _paths_row)
             _update(connection, "search", manifest.search, before.search, _plain_row)
+        status = _status(path)
+        if status is not None:
+            _WRITTEN[path] = (status, manifest)
 
 
 def _file_row(record: FileRecord) -> tuple[object, ...]:

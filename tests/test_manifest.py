@@ -65,3 +65,19 @@ def test_a_manifest_of_a_replaced_output_folder_is_not_trusted(tmp_path: Path) -
     output.rename(tmp_path / "elsewhere")
     output.mkdir()  # another folder (another inode) where the output was
     assert read_manifest(tmp_path, output) is None
+
+
+def test_a_manifest_changed_by_another_process_is_read_again(tmp_path: Path) -> None:
+    """A process keeps what it wrote (serve builds into one folder at every save), but
+    never trusts it over the file once anyone else wrote the file."""
+    import sqlite3
+
+    output = tmp_path / "output"
+    output.mkdir()
+    manifest = a_manifest(output)
+    write_manifest(tmp_path, output, manifest)
+    assert read_manifest(tmp_path, output) == manifest
+    with sqlite3.connect(manifest_path(tmp_path, output)) as other:
+        other.execute("UPDATE keys SET key = 'changed' WHERE unit = 'story:a'")
+    read = read_manifest(tmp_path, output)
+    assert read is not None and read.keys["story:a"] == "changed"
