@@ -34,6 +34,7 @@ from .output import InterruptHold, Staging, check_output_folder
 # The stages' modules (Jinja2, markdown-it, PyYAML, Pagefind's client) are imported
 # where they run, so that a build with nothing changed starts in a tenth of a second.
 if TYPE_CHECKING:
+    from .cache_keys import Keys
     from .load import RawProject
     from .model import Site
     from .progress import Progress
@@ -135,23 +136,26 @@ def _render_counting(
     """Render the pages in memory, each dropped once rendered, and count them; in a
     project `built` before, only those its latest build did not render under the keys
     they have now."""
-    from .cache_keys import Keys
     from .manifest import latest_build
     from .render.site import render_files
     from .reuse import Reuse
 
-    reuse = None
-    if built is not None:
-        stories = prepared.stories
-        validated = {path: entry.key for path, entry in stories.kept.items()} if stories else {}
-        keys = Keys(fingerprint.environment_digest(), prepared.site, prepared.theme, validated)
-        reuse = Reuse(keys, latest_build(built))
+    reuse = None if built is None else Reuse(_page_keys(prepared), latest_build(built))
     counts = {"files": 0, "rendered": 0, "reused": 0}
     for path, data, _ in render_files(prepared.site, prepared.theme, parallel, reuse):
         counts["files"] += 1
         if path.endswith(".html"):
             counts["rendered" if data is not None else "reused"] += 1
     report.counts.update(counts, pages=counts["rendered"] + counts["reused"])
+
+
+def _page_keys(prepared: _Prepared) -> Keys:
+    """The keys of the pages of this site: a kept story is keyed by its cache key."""
+    from .cache_keys import Keys
+
+    stories = prepared.stories
+    validated = {path: entry.key for path, entry in stories.kept.items()} if stories else {}
+    return Keys(fingerprint.environment_digest(), prepared.site, prepared.theme, validated)
 
 
 @dataclass(frozen=True)
@@ -282,7 +286,6 @@ def build(
     if skipped:
         report.skipped = True
         return report
-    from .cache_keys import Keys
     from .reuse import Reuse
     from .search_inputs import SearchInputs
     from .story_cache import write_cache
@@ -296,9 +299,7 @@ def build(
     previous = Previous(output.resolve(), manifest) if manifest is not None else None
     stories = prepared.stories
     assert stories is not None, "a build reads the story cache"
-    validated = {path: entry.key for path, entry in stories.kept.items()}
-    keys = Keys(fingerprint.environment_digest(), prepared.site, prepared.theme, validated)
-    reuse = Reuse(keys, previous)
+    reuse = Reuse(_page_keys(prepared), previous)
     with (
         contextlib.nullcontext(hold) if hold is not None else InterruptHold() as held,
         Staging(output, previous) as staging,

@@ -13,14 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from tests.support.projects import tree
 
 
 def shuffled(listing: Callable[..., Iterator[Path]], seed: int) -> Callable[..., Iterator[Path]]:

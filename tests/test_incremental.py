@@ -31,6 +31,7 @@ from sitegen.render import fragments
 from sitegen.render import site as site_module
 from sitegen.render.pages import PageRenderer
 from sitegen.search_inputs import SearchInputs
+from tests.support.projects import tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,14 +39,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "PAGES_PER_SHARD", 3)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def inodes(folder: Path) -> dict[str, int]:
@@ -421,7 +414,6 @@ def apply_half_then_die(out, staging, removed, moved):
 
 output._apply = apply_half_then_die
 from sitegen.cli import main
-from sitegen.render import fragments
 from sitegen.render import site as site_module
 from sitegen.render.pages import PageRenderer
 sys.exit(main(sys.argv[1:]))

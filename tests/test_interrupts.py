@@ -22,17 +22,10 @@ from typing import Any
 import pytest
 
 from sitegen.cli import main
+from tests.support.projects import tree
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "content" / "stories" / "trump-eu-sanctions.yaml"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def leftovers(output: Path) -> list[str]:

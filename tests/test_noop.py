@@ -14,19 +14,11 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.fingerprint import RENDERING_LIBRARIES, _library_versions
-from tests.support.projects import copy_project
+from tests.support.projects import copy_project, tree
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = "content/stories/trump-eu-sanctions.yaml"
 SEED = "seeds/000_add1d8741fb8f83b.txt"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

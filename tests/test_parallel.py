@@ -17,19 +17,11 @@ from sitegen.render.pages import TemplateProblem
 from sitegen.serve import DevServer
 from sitegen.story_cache import StoryCache
 from sitegen.validate import validate
-from tests.support.projects import copy_project
+from tests.support.projects import copy_project, tree
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "content" / "stories" / "trump-eu-sanctions.yaml"
 STORIES = 30
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +101,9 @@ def test_plain_check_and_serve_rebuilds_render_serially(
         assert server.snapshot.ok and server.snapshot.generation == 2
     finally:
         server.stop()
-    assert started == [1, 2, 2, 1]
-    assert rendered == [STORIES] * 4  # the new title is on every page
+    # The rebuild's pages (the new title is on every page), then its index: none rendered.
+    assert started == [1, 2, 2, 1, 1]
+    assert rendered == [STORIES] * 4 + [0]
 
 
 def test_a_template_error_in_a_worker_is_located(

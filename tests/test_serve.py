@@ -24,7 +24,7 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.serve import DevServer
-from tests.support.projects import copy_project
+from tests.support.projects import copy_project, tree
 
 SITES = Path(__file__).parent / "sites"
 WAIT = 15.0  # seconds: the longest any rebuild may take to be seen here
@@ -204,14 +204,6 @@ def test_a_rebuild_renders_only_what_the_save_changed(project: Path) -> None:
     finally:
         dev.stop()
     assert not (project / "output").exists()
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
 
 
 def test_a_save_is_served_before_its_search_index_is_made(

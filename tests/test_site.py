@@ -17,6 +17,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from sitegen.cli import main
+from tests.support.projects import tree
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = "https://example.github.io/sitegen/"
@@ -196,14 +197,6 @@ def test_sitemap_lists_every_page_with_absolute_urls(example_site: Path) -> None
     }
     assert listed == pages
     assert f"Sitemap: {BASE_URL}sitemap.xml" in (example_site / "robots.txt").read_text()
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_builds_are_byte_identical_across_hash_seeds_time_zones_and_locales(

@@ -1,4 +1,4 @@
-"""Copying a fixture site project for a test to change."""
+"""Copying a fixture site project for a test to change, and reading a built site whole."""
 
 from __future__ import annotations
 
@@ -13,3 +13,12 @@ PROJECT_NOTES = shutil.ignore_patterns(".sitegen", "output")
 def copy_project(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, ignore=PROJECT_NOTES)
     return target
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (a built site) by its path, with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
