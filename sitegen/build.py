@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from . import fingerprint
 from .anchor_record import merge, write_record
 from .errors import Problem, Problems
-from .manifest import Previous, read_manifest, write_manifest
+from .manifest import Previous, forget_written, read_manifest, write_manifest, written_here
 from .output import InterruptHold, Staging, check_output_folder
 
 # The stages' modules (Jinja2, markdown-it, PyYAML, Pagefind's client) are imported
@@ -261,6 +261,7 @@ def build(
     progress: Progress | None = None,
     hold: InterruptHold | None = None,
     search: bool = True,
+    private: bool = False,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
@@ -270,6 +271,11 @@ def build(
     Without `search`, the pages are built and the previous build's search index is left
     as it is, stale where pages changed, and the build is not noted as up to date: the
     next build with `search` makes the index (serve shows a save's pages first).
+
+    `private`: `output` is this process's own (serve's), which no one edits by hand. When
+    this process made the previous build in it, its files are taken to be as that build
+    wrote them, without a look at each (at 5,000 stories, 52,000 file statuses and a
+    listing of 6,000 folders: about 1 s of each build).
 
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
     output.WriteFailed when the disk refuses the site. Once the site is put in place,
@@ -296,7 +302,10 @@ def build(
         _finish(report, problems, prepared)
         return report
     manifest = read_manifest(project, output)
-    previous = Previous(output.resolve(), manifest) if manifest is not None else None
+    previous = None
+    if manifest is not None:
+        trusted = private and written_here(project, output, manifest)
+        previous = Previous(output.resolve(), manifest, trusted)
     stories = prepared.stories
     assert stories is not None, "a build reads the story cache"
     reuse = Reuse(_page_keys(prepared), previous)
@@ -326,6 +335,7 @@ def build(
         held.start()
         with _stage(report, "write"):
             reuse.made_now.files = staging.records
+            forget_written(project, output)  # a commit that fails half-way changes the folder
             reuse.made_now.folder_inode = staging.commit()
             write_manifest(project, output, reuse.made_now, manifest)
             write_cache(project, stories)

@@ -72,6 +72,18 @@ def _status(path: Path) -> tuple[int, ...] | None:
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
+def written_here(project: Path, output: Path, manifest: Manifest) -> bool:
+    """Whether `manifest` is the one this process wrote last for `output`, and its file
+    is still as written: then no other build has been into that folder since."""
+    written = _WRITTEN.get(manifest_path(project, output))
+    return written is not None and written[1] is manifest
+
+
+def forget_written(project: Path, output: Path) -> None:
+    """Before `output` changes: what this process wrote of it may no longer hold."""
+    _WRITTEN.pop(manifest_path(project, output), None)
+
+
 def read_manifest(project: Path, output: Path) -> Manifest | None:
     """The manifest of the build `output` holds, or None when there is none to trust."""
     path = manifest_path(project, output)
@@ -130,7 +142,7 @@ def write_manifest(
     A failure to write it never fails a build: the next build then renders everything.
     """
     path = manifest_path(project, output)
-    _WRITTEN.pop(path, None)
+    forget_written(project, output)
     with contextlib.suppress(OSError):
         path.with_suffix(".json").unlink(missing_ok=True)  # an older sitegen's manifest
         if manifest is None or read is None:
@@ -196,11 +208,16 @@ def _update(
 
 
 class Previous:
-    """The previous build in the output folder, as far as it can be reused."""
+    """The previous build in the output folder, as far as it can be reused.
 
-    def __init__(self, output: Path, manifest: Manifest) -> None:
+    `trusted`: the folder is known to hold just what `manifest` says (see
+    `written_here`), so no file is looked at to know it intact.
+    """
+
+    def __init__(self, output: Path, manifest: Manifest, trusted: bool = False) -> None:
         self.output = output
         self.manifest = manifest
+        self.trusted = trusted
         self._prefix = f"{output}{os.sep}"  # a string: a Path per file costs more than its stat
 
     def intact(self, path: str) -> bool:
@@ -208,6 +225,8 @@ class Previous:
         record = self.manifest.files.get(path)
         if record is None:
             return False
+        if self.trusted:
+            return True
         try:
             status = os.stat(self._prefix + path, follow_symlinks=False)
         except OSError:

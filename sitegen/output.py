@@ -275,7 +275,12 @@ class Staging:
         return inode
 
     def _move_changes(self) -> int:
-        removed = sorted(_listing(self.output) - self.records.keys())
+        assert self.previous is not None
+        if self.previous.trusted:
+            # The folder holds what the previous build wrote: no listing to find the rest.
+            removed = sorted(self.previous.manifest.files.keys() - self.records.keys())
+        else:
+            removed = sorted(_listing(self.output) - self.records.keys())
         moved = sorted(self._staged)
         journal = self.output.parent / f".{self.output.name}{JOURNAL_INFIX}{self.folder.name}"
         entries = {"staging": str(self.folder), "removed": removed, "moved": moved}

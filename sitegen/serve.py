@@ -190,7 +190,7 @@ class DevServer:
         start = time.perf_counter()
         folder = self.project / SERVE_FOLDER
         try:
-            report = build(self.project, folder, self.base_url, search=search)
+            report = build(self.project, folder, self.base_url, search=search, private=True)
         except (OutputRefused, WriteFailed) as error:
             problem = Problem(Location(str(folder)), f"could not build the site to serve: {error}")
             return Snapshot(generation, None, (problem,), previous_prefix, 0.0)

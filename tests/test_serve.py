@@ -303,3 +303,27 @@ def test_a_theme_folder_made_while_serving_is_watched(project: Path) -> None:
         assert "Lost here" in fetch(url)[1]
     finally:
         dev.stop()
+
+
+def test_saves_that_add_and_delete_stories_serve_what_build_makes(
+    project: Path, tmp_path: Path
+) -> None:
+    """serve's folder is its own: after its first build it is not listed nor looked at
+    file by file, so what a save adds and removes must come from its own records."""
+    stories = project / "content" / "stories"
+    dev = DevServer(project, port=0, log=lambda line: None)
+    try:
+        text = (stories / "one.yaml").read_text(encoding="utf-8")
+        title = text.replace("Council raises the river tax", "Council keeps the bridge toll")
+        (stories / "two.yaml").write_text(title, encoding="utf-8")
+        assert dev.rebuild().ok
+        assert dev.snapshot.file("stories/two/index.html") is not None
+        (stories / "two.yaml").unlink()
+        assert dev.rebuild().ok
+        assert dev.snapshot.file("stories/two/index.html") is None
+        built = tree(project / ".sitegen" / "serve")
+    finally:
+        dev.stop()
+    clean = copy_project(project, tmp_path / "clean")
+    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
+    assert built == tree(tmp_path / "out")
