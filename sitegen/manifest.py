@@ -73,8 +73,9 @@ def _status(path: Path) -> tuple[int, ...] | None:
 
 
 def written_here(project: Path, output: Path, manifest: Manifest) -> bool:
-    """Whether `manifest` is the one this process wrote last for `output`, and its file
-    is still as written: then no other build has been into that folder since."""
+    """Whether `manifest` is the one this process wrote last for `output`, which
+    `read_manifest` gives only while its file is as written: then no other build has
+    been into that folder since (nor a commit of this process failed half-way)."""
     written = _WRITTEN.get(manifest_path(project, output))
     return written is not None and written[1] is manifest
 

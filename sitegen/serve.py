@@ -7,13 +7,13 @@ same caches, so that saving one story re-renders that story's pages, not the
 archive. A save is built in two steps: the pages first, served (and the open
 page reloaded) as soon as they are, the search index as it was; then the index
 of the pages that changed, which Pagefind takes a second or more to make and
-which no reload waits for. A watcher (watchfiles) sees every change under content/, seeds/ and
-themes/ of the project, and in the theme in use, and rebuilds. Each HTML page
-gets one deferred script, served by us and never inline, that listens to the
-server's build events (server-sent events) and reloads the page when a newer
-build is out. While the content has errors, every page is an error page
-listing them with file and line, never a stale page, and it reloads by itself
-once the content is fixed.
+which no reload waits for. A watcher (watchfiles) sees every change under
+content/, seeds/ and themes/ of the project, and in the theme in use, and
+rebuilds. Each HTML page gets one deferred script, served by us and never
+inline, that listens to the server's build events (server-sent events) and
+reloads the page when a newer build is out. While the content has errors,
+every page is an error page listing them with file and line, never a stale
+page, and it reloads by itself once the content is fixed.
 """
 
 from __future__ import annotations
