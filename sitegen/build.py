@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +57,8 @@ class BuildReport:
     skipped: bool = False  # nothing changed since the last build into the output folder
     # What `build` did with the site's files and HTML pages (check keeps them in `files`).
     counts: dict[str, int] = field(default_factory=dict)
+    # A build without `search`: the shards of its pages, under way for the next build.
+    shards_ahead: ShardsAhead | None = None
 
     @property
     def file_count(self) -> int:
@@ -262,6 +264,7 @@ def build(
     hold: InterruptHold | None = None,
     search: bool = True,
     private: bool = False,
+    ahead: ShardsAhead | None = None,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
@@ -270,7 +273,10 @@ def build(
 
     Without `search`, the pages are built and the previous build's search index is left
     as it is, stale where pages changed, and the build is not noted as up to date: the
-    next build with `search` makes the index (serve shows a save's pages first).
+    next build with `search` makes the index (serve shows a save's pages first). The
+    shards of the pages it rendered are started all the same (search_ahead), and handed
+    over in the report (`shards_ahead`), for the caller to give that next build as
+    `ahead` and to stop once it is done.
 
     `private`: `output` is this process's own (serve's), which no one edits by hand. When
     this process made the previous build in it, its files are taken to be as that build
@@ -314,21 +320,26 @@ def build(
         Staging(output, previous) as staging,
         SearchInputs(project) as kept,
     ):
-        # The search shards made while the lists render; None: no index is made.
-        ahead: list[ShardsAhead] | None = [] if search else None
+        # The search shards made while the lists render (and a previous build's).
+        made_ahead: list[ShardsAhead] = [] if ahead is None else [ahead]
+        handed_over = False
         try:
             with _stage(report, "render"):
-                pages = _render_into(staging, prepared, reuse, kept, problems, report, ahead)
+                pages = _render_into(staging, prepared, reuse, kept, problems, report, made_ahead)
             if not problems.has_errors:
                 with _stage(report, "search"):
-                    if ahead is None:
-                        _keep_search(staging, reuse, pages)
+                    if search:
+                        _search_into(staging, reuse, pages, kept, problems, made_ahead)
                     else:
-                        _search_into(staging, reuse, pages, kept, problems, *ahead)
+                        _keep_search(staging, reuse, pages)
+            _finish(report, problems, prepared)
+            if not search and report.ok and made_ahead:
+                report.shards_ahead, *others = made_ahead
+                handed_over = not others
         finally:
-            for shards in ahead or ():
-                shards.stop()
-        _finish(report, problems, prepared)
+            if not handed_over:
+                for shards in made_ahead:
+                    shards.stop()
         if not report.ok:
             return report
         # From here on the build has succeeded: an interrupt is held until it returns.
@@ -362,13 +373,13 @@ def _render_into(
     kept: SearchInputs,
     problems: Problems,
     report: BuildReport,
-    ahead: list[ShardsAhead] | None,
+    ahead: list[ShardsAhead],
 ) -> dict[str, SearchEntry | None]:
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
     store holds (None: the page is not indexed). When the stories to render are done
     before the rest (a rebuild of a few), the search shards of their pages are started
-    then, into `ahead` (search_ahead), unless it is None."""
+    then, into `ahead` (search_ahead)."""
     from .render.pages import TemplateProblem
     from .render.site import render_files
     from .search import search_entry
@@ -377,8 +388,8 @@ def _render_into(
     reused = 0
 
     def stories_done() -> None:
-        if reuse.previous is None or ahead is None:
-            return  # nothing to guess the other pages from, or no index to make
+        if reuse.previous is None:
+            return  # nothing to guess the other pages from
         from .cache_keys import digest
         from .search_ahead import index_ahead
 
@@ -465,7 +476,7 @@ def _search_into(
     rendered: dict[str, SearchEntry | None],
     kept: SearchInputs,
     problems: Problems,
-    ahead: ShardsAhead | None = None,
+    ahead: Sequence[ShardsAhead] = (),
 ) -> None:
     """The search index of the pages in `staging`, made again only where pages changed.
 
@@ -540,11 +551,13 @@ def _search_into(
         if not reused(f"search:{count}:{shard}", shard_keys[shard]):
             stale.append(shard)
     # Shards made ahead under the key they have now (search_ahead): not made again.
-    made_ahead = {
-        shard: found
-        for shard in stale
-        if ahead is not None and (found := ahead.result(shard_keys[shard])) is not None
-    }
+    made_ahead = {}
+    for shard in stale:
+        for shards in ahead:
+            found = shards.result(shard_keys[shard])
+            if found is not None:
+                made_ahead[shard] = found
+                break
     # The word bundles need the words of every shard: kept by the shard's list of pages,
     # made again from its pages' words when that list changed.
     words_by_shard: dict[int, ShardWords] | None = None

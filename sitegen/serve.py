@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
@@ -39,6 +40,9 @@ from .errors import Location, Problem, Severity
 from .output import OutputRefused, WriteFailed
 from .report import as_text
 from .theme import theme_folder
+
+if TYPE_CHECKING:
+    from .search_ahead import ShardsAhead
 
 HOST = "127.0.0.1"
 # serve's own build of the site, kept between runs so that a restart rebuilds nothing.
@@ -172,7 +176,7 @@ class DevServer:
         self.log = log
         self.changed = threading.Condition()
         self.stopping = threading.Event()
-        self.snapshot = self._build(1, "/")
+        self.snapshot, _ = self._build(1, "/")
         handler = type("Handler", (_Handler,), {"dev": self})
         self.http = ThreadingHTTPServer((HOST, port), handler)
         self.http.daemon_threads = True
@@ -186,14 +190,24 @@ class DevServer:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}{self.snapshot.prefix}"
 
-    def _build(self, generation: int, previous_prefix: str, search: bool = True) -> Snapshot:
+    def _build(
+        self,
+        generation: int,
+        previous_prefix: str,
+        search: bool = True,
+        ahead: ShardsAhead | None = None,
+    ) -> tuple[Snapshot, ShardsAhead | None]:
+        """The build as served, and (without `search`) the search shards it started, for
+        the build of the index to take (`ahead`) and the caller to stop."""
         start = time.perf_counter()
         folder = self.project / SERVE_FOLDER
         try:
-            report = build(self.project, folder, self.base_url, search=search, private=True)
+            report = build(
+                self.project, folder, self.base_url, search=search, private=True, ahead=ahead
+            )
         except (OutputRefused, WriteFailed) as error:
             problem = Problem(Location(str(folder)), f"could not build the site to serve: {error}")
-            return Snapshot(generation, None, (problem,), previous_prefix, 0.0)
+            return Snapshot(generation, None, (problem,), previous_prefix, 0.0), None
         seconds = time.perf_counter() - start
         if report.site is not None:
             prefix = path_prefix(report.site.config.base_url)
@@ -202,19 +216,26 @@ class DevServer:
             prefix = path_prefix(configured) if configured else previous_prefix
         served = folder if report.ok else None
         rendered, pages = report.counts.get("rendered", 0), report.counts.get("pages", 0)
-        return Snapshot(
+        snapshot = Snapshot(
             generation, served, tuple(report.problems), prefix, seconds, rendered, pages
         )
+        return snapshot, report.shards_ahead
 
     def rebuild(self) -> Snapshot:
         """Build the pages again and tell every open page, then make the search index of
         what changed; returns the last build, with the time of both."""
-        pages = self._build(self.snapshot.generation + 1, self.snapshot.prefix, search=False)
-        self._publish(pages)
-        self.report(pages)
-        if not pages.ok or not pages.pages:
-            return pages  # errors to fix first, or nothing changed: no index to make
-        indexed = self._build(pages.generation, pages.prefix)
+        generation = self.snapshot.generation + 1
+        pages, ahead = self._build(generation, self.snapshot.prefix, search=False)
+        try:
+            self._publish(pages)
+            self.report(pages)
+            if not pages.ok or not pages.pages:
+                return pages  # errors to fix first, or nothing changed: no index to make
+            # Pagefind is already at work on the shards of the pages that changed.
+            indexed, _ = self._build(pages.generation, pages.prefix, ahead=ahead)
+        finally:
+            if ahead is not None:
+                ahead.stop()
         if indexed.rendered or not indexed.ok:
             # A save since changed pages again, or the index failed: the pages reload.
             indexed = dataclasses.replace(indexed, generation=pages.generation + 1)

@@ -327,3 +327,31 @@ def test_saves_that_add_and_delete_stories_serve_what_build_makes(
     clean = copy_project(project, tmp_path / "clean")
     assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
     assert built == tree(tmp_path / "out")
+
+
+def test_a_save_s_search_shard_is_made_once_while_its_pages_are_built(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind starts on the shard of the saved page as soon as the page is rendered,
+    and the build of the index takes that shard rather than making it again."""
+    from sitegen import search
+
+    dev = DevServer(project, port=0, log=lambda line: None)
+    indexed: list[list[str]] = []
+    index = search.PagefindService.index
+
+    def counted(service: search.PagefindService, pages: Any) -> Any:
+        indexed.append([path for path, _ in pages])
+        return index(service, pages)
+
+    monkeypatch.setattr(search.PagefindService, "index", counted)
+    try:
+        edit(project / "content" / "stories" / "one.yaml", "raises the river tax", "keeps the tax")
+        assert dev.rebuild().ok
+        built = tree(project / ".sitegen" / "serve")
+    finally:
+        dev.stop()
+    assert len(indexed) == 1 and "stories/one/index.html" in indexed[0]
+    clean = copy_project(project, tmp_path / "clean")
+    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
+    assert built == tree(tmp_path / "out")
