@@ -135,9 +135,9 @@ def check(
 def _render_counting(
     built: Path | None, prepared: _Prepared, parallel: bool, report: BuildReport
 ) -> None:
-    """Render the pages in memory, each dropped once rendered, and count them; in a
-    project `built` before, only those its latest build did not render under the keys
-    they have now."""
+    """Render the pages in memory, each dropped once rendered, and count them; given
+    the project as `built` (it has been built before), only those its latest build did
+    not render under the keys they have now."""
     from .manifest import latest_build
     from .render.site import render_files
     from .reuse import Reuse
@@ -322,7 +322,6 @@ def build(
     ):
         # The search shards made while the lists render (and a previous build's).
         made_ahead: list[ShardsAhead] = [] if ahead is None else [ahead]
-        handed_over = False
         try:
             with _stage(report, "render"):
                 pages = _render_into(staging, prepared, reuse, kept, problems, report, made_ahead)
@@ -333,13 +332,11 @@ def build(
                     else:
                         _keep_search(staging, reuse, pages)
             _finish(report, problems, prepared)
-            if not search and report.ok and made_ahead:
-                report.shards_ahead, *others = made_ahead
-                handed_over = not others
+            if not search and report.ok and len(made_ahead) == 1:
+                report.shards_ahead = made_ahead.pop()  # the next build's: not stopped here
         finally:
-            if not handed_over:
-                for shards in made_ahead:
-                    shards.stop()
+            for shards in made_ahead:
+                shards.stop()
         if not report.ok:
             return report
         # From here on the build has succeeded: an interrupt is held until it returns.

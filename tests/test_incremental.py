@@ -613,3 +613,27 @@ def test_pages_built_first_then_their_index_make_the_site_a_clean_build_makes(
     second = build_site(project, output)
     assert second.ok and second.counts["rendered"] == 0  # the pages were already there
     assert tree(output) == clean_build(project, project.parent)
+
+
+def test_cached_keeps_a_fragment_only_for_arguments_it_can_key(project: Path) -> None:
+    """Text, numbers, stories, links and helpers make a key; anything else (here a
+    mapping, whose repr need not show all it holds) calls the macro every time."""
+    from sitegen.build import BuildReport, _page_keys, _prepare
+    from sitegen.errors import Problems
+    from sitegen.reuse import Reuse
+
+    probe = project / "themes" / "mine" / "templates" / "probe.html"
+    probe.write_text(
+        '{% macro size(x) %}{{ calls.append(x) or "" }}{{ x | length }}{% endmacro %}'
+        '{{ cached(size, "ab") }}{{ cached(size, "ab") }}'
+        "{{ cached(size, items) }}{{ cached(size, items) }}",
+        encoding="utf-8",
+    )
+    prepared = _prepare(project, None, BuildReport(), Problems())
+    assert prepared is not None
+    renderer = PageRenderer(prepared.site, prepared.theme, Reuse(_page_keys(prepared), None))
+    fragments.forget()
+    calls: list[object] = []
+    shown = renderer.environment.get_template("probe.html").render(calls=calls, items={"a": 1})
+    assert shown == "2211"
+    assert calls == ["ab", {"a": 1}, {"a": 1}]

@@ -26,6 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..cache_keys import digest
+from ..model import Story
 
 if TYPE_CHECKING:
     from ..cache_keys import Keys
@@ -37,15 +38,20 @@ MOST_KEPT = 100_000
 
 
 class Fragments:
+    """The `cached` helper of one renderer: `keys` are its build's (None: no build, so
+    nothing is kept), and `links_type` is pages.Links, which imports this module."""
+
     def __init__(self, keys: Keys | None, links_type: type[Any]) -> None:
         self.keys = keys
-        self.links_type = links_type  # pages.Links, which imports this module
+        self.links_type = links_type
 
     @jinja2.pass_context
     def cached(self, context: jinja2.runtime.Context, macro: Any, *arguments: Any) -> Any:
-        if self.keys is None or not isinstance(macro, jinja2.runtime.Macro):
+        if self.keys is None or context.name is None:
+            return macro(*arguments)  # no build, or a template not of the theme: no key
+        if not isinstance(macro, jinja2.runtime.Macro):
             return macro(*arguments)
-        parts = [self.keys.site_key, self.keys.templates(context.name or ""), macro.name]
+        parts = [self.keys.site_key, self.keys.templates(context.name), macro.name]
         for argument in arguments:
             shown = self._shown(argument)
             if shown is None:
@@ -67,13 +73,10 @@ class Fragments:
             return f"<links {'absolute' if page is None else page.count('/')}>"
         if argument is None or isinstance(argument, str | int | float):
             return repr(argument)
-        return self.keys.canonical(argument) if _keyed(argument) else None
-
-
-def _keyed(argument: Any) -> bool:
-    from ..model import Story
-
-    return isinstance(argument, Story) or (callable(argument) and hasattr(argument, "__qualname__"))
+        helper = callable(argument) and hasattr(argument, "__qualname__")
+        if isinstance(argument, Story) or helper:
+            return self.keys.canonical(argument)
+        return None
 
 
 def forget() -> None:
