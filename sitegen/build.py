@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import fingerprint
-from .anchor_record import merge, write_record
+from .anchor_record import Record, merge, write_record
 from .errors import Problem, Problems
 from .manifest import Previous, forget_written, read_manifest, write_manifest, written_here
 from .output import InterruptHold, Staging, check_output_folder
@@ -53,7 +53,7 @@ class BuildReport:
     files: dict[str, bytes] = field(default_factory=dict)
     site: Site | None = None
     progress: Progress | None = None  # told when each stage starts (a bar on a terminal)
-    anchor_record: dict[str, list[str]] = field(default_factory=dict)  # to keep once built
+    anchor_record: Record = field(default_factory=dict)  # to keep once built
     skipped: bool = False  # nothing changed since the last build into the output folder
     # What `build` did with the site's files and HTML pages (check keeps them in `files`).
     counts: dict[str, int] = field(default_factory=dict)
@@ -164,7 +164,7 @@ def _page_keys(prepared: _Prepared) -> Keys:
 class _Prepared:
     # Not the RawProject itself: its seeds' bytes and story texts are freed once the
     # site is validated.
-    anchor_record: dict[str, frozenset[str]]
+    anchor_record: Record
     seeds: frozenset[str]
     site: Site
     theme: Theme

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -197,3 +198,26 @@ def test_unchanged_inputs_are_not_read_again_however_the_project_is_named(
     monkeypatch.chdir(project.parent)
     assert main(["build", "--source", project.name, "--output", f"{project.name}/output"]) == 0
     assert read == []
+
+
+def test_a_file_saved_just_now_is_hashed_again_without_rewriting_the_digests(
+    project: Path,
+) -> None:
+    """Its digest is not kept (a second save within the same tick of the clock could
+    share its status), so `hashes.json` has nothing new to keep and is not written;
+    once the file is older, the next build keeps its digest."""
+    for path in project.rglob("*"):
+        if path.is_file() and "output" not in path.parts:
+            os.utime(path, (1_600_000_000, 1_600_000_000))
+    assert build(project) == 0
+    digests = project / ".sitegen" / "hashes.json"
+    before = digests.stat()
+    story = project / STORY
+    replace_in(story, "title: ", "title: Edited ")
+    assert build(project) == 0
+    after = digests.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+    os.utime(story, (1_600_000_100, 1_600_000_100))
+    assert build(project) == 0
+    kept = json.loads(digests.read_text(encoding="utf-8"))
+    assert kept[STORY][3] == hashlib.blake2b(story.read_bytes()).hexdigest()

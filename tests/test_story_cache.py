@@ -24,6 +24,7 @@ from sitegen.story_cache import (
     StoryCache,
     decode,
     encode,
+    forget_written,
     read_cache,
     write_cache,
 )
@@ -163,7 +164,9 @@ def test_the_cache_on_disk_holds_exactly_the_stories_of_the_last_build(tmp_path:
     validate(load_project(ROOT, problems, stories_unparsed=True), problems, first, "context")
     assert first.kept
     write_cache(tmp_path, first)
-    assert read_cache(tmp_path).entries == first.kept
+    assert read_cache(tmp_path).entries == first.kept  # as this process wrote it
+    forget_written()
+    assert read_cache(tmp_path).entries == first.kept  # as read from disk
     # The next build keeps one story as it was and validates another anew: a story
     # whose file is gone leaves the cache.
     kept_path, entry = sorted(first.kept.items())[0]
@@ -172,6 +175,22 @@ def test_the_cache_on_disk_holds_exactly_the_stories_of_the_last_build(tmp_path:
     second.kept["content/stories/new.yaml"] = dataclasses.replace(entry, key="another")
     write_cache(tmp_path, second)
     assert read_cache(tmp_path).entries == second.kept
+    forget_written()
+    assert read_cache(tmp_path).entries == second.kept
+
+
+def test_a_cache_changed_by_another_process_is_read_again(tmp_path: Path) -> None:
+    """A process keeps the cache it wrote (serve reads it at every save), but never
+    trusts it over the file once anyone else wrote the file."""
+    cache = StoryCache()
+    problems = Problems()
+    validate(load_project(ROOT, problems, stories_unparsed=True), problems, cache, "context")
+    write_cache(tmp_path, cache)
+    path = sorted(cache.kept)[0]
+    with sqlite3.connect(tmp_path / CACHE_PATH) as other:
+        other.execute("UPDATE stories SET key = 'changed' WHERE path = ?", (path,))
+    other.close()
+    assert read_cache(tmp_path).entries[path].key == "changed"
 
 
 def test_a_damaged_row_costs_only_its_story_a_validation(tmp_path: Path) -> None:
