@@ -139,15 +139,23 @@ def _render_counting(
     the project as `built` (it has been built before), only those its latest build did
     not render under the keys they have now."""
     from .manifest import latest_build
+    from .render.fragments import FragmentStore
     from .render.site import render_files
     from .reuse import Reuse
 
-    reuse = None if built is None else Reuse(_page_keys(prepared), latest_build(built))
+    reuse = None
+    if built is not None:
+        keys = _page_keys(prepared)
+        reuse = Reuse(keys, latest_build(built), fragments=FragmentStore(built, keys.site_key))
     counts = {"files": 0, "rendered": 0, "reused": 0}
-    for path, data, _ in render_files(prepared.site, prepared.theme, parallel, reuse):
-        counts["files"] += 1
-        if path.endswith(".html"):
-            counts["rendered" if data is not None else "reused"] += 1
+    try:
+        for path, data, _ in render_files(prepared.site, prepared.theme, parallel, reuse):
+            counts["files"] += 1
+            if path.endswith(".html"):
+                counts["rendered" if data is not None else "reused"] += 1
+    finally:
+        if reuse is not None and reuse.fragments is not None:
+            reuse.fragments.close()  # a check keeps nothing
     report.counts.update(counts, pages=counts["rendered"] + counts["reused"])
 
 
@@ -298,6 +306,7 @@ def build(
     if skipped:
         report.skipped = True
         return report
+    from .render.fragments import FragmentStore
     from .reuse import Reuse
     from .search_inputs import SearchInputs
     from .story_cache import write_cache
@@ -314,7 +323,8 @@ def build(
         previous = Previous(output.resolve(), manifest, trusted)
     stories = prepared.stories
     assert stories is not None, "a build reads the story cache"
-    reuse = Reuse(_page_keys(prepared), previous)
+    keys = _page_keys(prepared)
+    reuse = Reuse(keys, previous, fragments=FragmentStore(project, keys.site_key))
     with (
         contextlib.nullcontext(hold) if hold is not None else InterruptHold() as held,
         Staging(output, previous) as staging,
@@ -348,6 +358,8 @@ def build(
             write_manifest(project, output, reuse.made_now, manifest)
             write_cache(project, stories)
             write_record(project, report.anchor_record, prepared.anchor_record)
+            if reuse.fragments is not None:
+                reuse.fragments.save()
             # A build with warnings is never skipped, so that they are shown every time.
             clean = not report.problems and search
             fingerprint.remember(

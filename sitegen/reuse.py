@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .cache_keys import Keys
 from .manifest import Manifest, Previous
+from .render.fragments import FragmentStore
 
 
 @dataclass
@@ -14,6 +15,7 @@ class Reuse:
     keys: Keys
     previous: Previous | None  # None: nothing to reuse, every unit is made
     made_now: Manifest = field(default_factory=Manifest)  # this build's keys and units
+    fragments: FragmentStore | None = None  # parts of pages earlier builds rendered
 
     def reused(self, unit: str, key: str) -> tuple[str, ...] | None:
         """The previous build's files of `unit` when they were made under `key` and are

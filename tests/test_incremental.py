@@ -10,10 +10,12 @@ stories is, so that each shard is made again or kept as it would be there.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -87,13 +89,13 @@ def project(corpus: Path, tmp_path: Path) -> Path:
 
 def clean_build(project: Path, scratch: Path) -> dict[str, bytes]:
     """The site built from clean: a copy of the project with no record of earlier outputs,
-    and none of the story cards this process rendered for the other builds."""
+    and none of the story cards rendered for the other builds (in this process or kept
+    on disk)."""
     fragments.forget()
     copy = scratch / "clean-project"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(
-        project, copy, ignore=shutil.ignore_patterns("output", "outputs", "builds.json")
-    )
+    ignored = shutil.ignore_patterns("output", "outputs", "builds.json", "fragments.sqlite")
+    shutil.copytree(project, copy, ignore=ignored)
     assert build(copy, copy / "output") == 0
     return tree(copy / "output")
 
@@ -560,11 +562,49 @@ def test_a_rebuild_in_the_same_process_renders_only_the_cards_of_what_changed(
     assert tree(output) == clean_build(project, project.parent)
 
 
+def test_a_rebuild_in_a_new_process_takes_the_other_cards_from_the_last_build(
+    project: Path, card_calls: list[str]
+) -> None:
+    """As `sitegen build` does after an edit: the cards are kept in .sitegen/."""
+    output = project / "output"
+    replace_once(stories(project)[0], r"^title: (?=[A-Za-z0-9])", "title: Edited once ")
+    assert build(project, output) == 0
+    fragments.forget()  # as a new process
+    card_calls.clear()
+    replace_once(stories(project)[0], r"^title: Edited once ", "title: Edited twice ")
+    assert build(project, output) == 0
+    assert card_calls and all(title.startswith("Edited twice ") for title in card_calls)
+    assert tree(output) == clean_build(project, project.parent)
+
+
+def test_the_kept_cards_of_another_site_are_not_shown(project: Path, card_calls: list[str]) -> None:
+    """A change to what every page shows (here the site's settings) empties the store:
+    it holds only the cards made under the site's key of its last build."""
+    output = project / "output"
+    replace_once(project / "content" / "site.yaml", r"^title: ", "title: Renamed ")
+    fragments.forget()
+    card_calls.clear()
+    assert build(project, output) == 0
+    with contextlib.closing(sqlite3.connect(project / fragments.STORE_PATH)) as store:
+        kept = store.execute("SELECT COUNT(*) FROM fragments").fetchone()[0]
+    assert kept == len(card_calls) > 0
+    assert tree(output) == clean_build(project, project.parent)
+
+
+def test_a_damaged_store_of_cards_only_costs_rendering_them(project: Path) -> None:
+    (project / fragments.STORE_PATH).write_bytes(b"not a database")
+    fragments.forget()
+    replace_once(stories(project)[0], r"^title: (?=[A-Za-z0-9])", "title: Edited ")
+    assert build(project, project / "output") == 0
+    assert tree(project / "output") == clean_build(project, project.parent)
+
+
 def test_a_full_build_renders_each_card_once_per_kind_of_list(
     project: Path, card_calls: list[str]
 ) -> None:
     fragments.forget()
     shutil.rmtree(project / "output")
+    (project / fragments.STORE_PATH).unlink()
     assert build(project, project / "output") == 0
     shown = sum(page.count(b'class="story-card"') for page in tree(project / "output").values())
     print(f"{len(card_calls)} cards rendered, {shown} shown")

@@ -14,12 +14,21 @@ theme, static files, settings, sources), the page's template with every template
 it uses, the macro's name, and each argument (a story by its cache key, links by
 the depth of the page, a helper by its name, a plain value by its repr). So a
 macro given to `cached` must depend on nothing else: not on the page being
-rendered (its path, its pagination). Without a build's keys (`sitegen check`),
-or given any other kind of argument, the macro is simply called.
+rendered (its path, its pagination). Without a build's keys (a check from
+scratch), or given any other kind of argument, the macro is simply called.
+
+A build also keeps the fragments in `.sitegen/fragments.sqlite` (`FragmentStore`),
+so that the next process finds them there: `sitegen build` after a one-story edit
+renders that story's cards, not the front page's 1,250 (0.5 s at 5,000 stories).
+The store is emptied when the site's key changes (sitegen, theme, settings,
+sources), and when it holds more than MOST_STORED fragments.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -36,14 +45,105 @@ if TYPE_CHECKING:
 _KEPT: dict[str, Markup] = {}
 MOST_KEPT = 100_000
 
+STORE_PATH = Path(".sitegen") / "fragments.sqlite"
+VERSION = 1
+# Emptied past this many: a story has a card per kind of list and depth of page (up
+# to 8 in the default theme), and each story edit leaves its old cards behind.
+MOST_STORED = 200_000
+
+
+class FragmentStore:
+    """The fragments of earlier builds, on disk; this build's new ones, to keep.
+
+    Any failure to read or write it only costs time: a fragment not found is rendered.
+    """
+
+    def __init__(self, project: Path, site_key: str) -> None:
+        self.path = project / STORE_PATH
+        self.site_key = site_key
+        self.new: dict[str, str] = {}
+        self._connection: sqlite3.Connection | None = None
+        self._readable: bool | None = None  # not known until first asked
+
+    @property
+    def readable(self) -> bool:
+        """Whether the store holds fragments of this site (of its key)."""
+        if self._readable is None:
+            self._readable = False
+            if self.path.is_file():
+                try:
+                    self._connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+                    about = dict(self._connection.execute("SELECT name, value FROM about"))
+                    same = (about.get("version"), about.get("site")) == (
+                        str(VERSION),
+                        self.site_key,
+                    )
+                    self._readable = same
+                except sqlite3.Error:
+                    pass
+                if not self._readable:
+                    self.close()
+        return self._readable
+
+    def get(self, key: str) -> str | None:
+        if not self.readable or self._connection is None:
+            return None
+        try:
+            row = self._connection.execute(
+                "SELECT html FROM fragments WHERE key = ?", (key,)
+            ).fetchone()
+        except sqlite3.Error:
+            self.close()
+            self._readable = False
+            return None
+        return str(row[0]) if row is not None else None
+
+    def add(self, key: str, html: str) -> None:
+        self.new[key] = html
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def save(self) -> None:
+        """Keep the new fragments, in a store of this site's key."""
+        if not self.new and self.readable:
+            self.close()
+            return
+        self.close()
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(sqlite3.connect(self.path)) as connection, connection:
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS about (name TEXT PRIMARY KEY, value TEXT)"
+                )
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT)"
+                )
+                about = dict(connection.execute("SELECT name, value FROM about"))
+                stored = connection.execute("SELECT COUNT(*) FROM fragments").fetchone()[0]
+                same = about.get("version") == str(VERSION) and about.get("site") == self.site_key
+                if not same or stored + len(self.new) > MOST_STORED:
+                    connection.execute("DELETE FROM fragments")
+                about = {"version": str(VERSION), "site": self.site_key}
+                connection.executemany("INSERT OR REPLACE INTO about VALUES (?, ?)", about.items())
+                connection.executemany(
+                    "INSERT OR REPLACE INTO fragments VALUES (?, ?)", sorted(self.new.items())
+                )
+        self.new = {}
+
 
 class Fragments:
     """The `cached` helper of one renderer: `keys` are its build's (None: no build, so
     nothing is kept), and `links_type` is pages.Links, which imports this module."""
 
-    def __init__(self, keys: Keys | None, links_type: type[Any]) -> None:
+    def __init__(
+        self, keys: Keys | None, links_type: type[Any], store: FragmentStore | None = None
+    ) -> None:
         self.keys = keys
         self.links_type = links_type
+        self.store = store
 
     @jinja2.pass_context
     def cached(self, context: jinja2.runtime.Context, macro: Any, *arguments: Any) -> Any:
@@ -59,10 +159,21 @@ class Fragments:
             parts.append(shown)
         key = digest(parts)
         found = _KEPT.get(key)
+        if found is not None and self.store is not None and not self.store.readable:
+            # Rendered by an earlier build of this process, into a store since emptied
+            # (or that another site's build took over): kept again.
+            self.store.add(key, str(found))
         if found is None:
             if len(_KEPT) >= MOST_KEPT:
                 _KEPT.clear()
-            found = _KEPT[key] = Markup(macro(*arguments))
+            stored = self.store.get(key) if self.store is not None else None
+            if stored is None:
+                found = Markup(macro(*arguments))
+                if self.store is not None:
+                    self.store.add(key, str(found))
+            else:
+                found = Markup(stored)
+            _KEPT[key] = found
         return found
 
     def _shown(self, argument: Any) -> str | None:

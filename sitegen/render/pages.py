@@ -218,7 +218,8 @@ class PageRenderer:
         self.environment.filters["markdown_inline"] = render_inline
         self.environment.filters["count_by_kind"] = count_by_kind
         keys = reuse.keys if reuse is not None else None
-        self.environment.globals["cached"] = Fragments(keys, Links).cached
+        store = reuse.fragments if reuse is not None else None
+        self.environment.globals["cached"] = Fragments(keys, Links, store).cached
         self.badges = {source_id: self._badge(source) for source_id, source in site.sources.items()}
         self.stories_by_slug = {story.slug: story for story in site.stories}
 
