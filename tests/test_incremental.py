@@ -416,8 +416,6 @@ def apply_half_then_die(out, staging, removed, moved):
 
 output._apply = apply_half_then_die
 from sitegen.cli import main
-from sitegen.render import site as site_module
-from sitegen.render.pages import PageRenderer
 sys.exit(main(sys.argv[1:]))
 """
 
