@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from .state import write_state
+from .state import file_status, write_state
 
 RECORD_PATH = Path(".sitegen") / "anchors.json"
 VERSION = 1
@@ -32,18 +32,10 @@ Record = dict[str, frozenset[str]]  # seed name -> the quotes that matched it, f
 _READ: dict[Path, tuple[tuple[int, ...], Record]] = {}
 
 
-def _status(path: Path) -> tuple[int, ...] | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-
-
 def read_record(project: Path) -> Record:
     """The recorded quotes per seed name; empty when there is no readable record."""
     path = project / RECORD_PATH
-    status = _status(path)
+    status = file_status(path)
     kept = _READ.get(path)
     if kept is not None and status is not None and kept[0] == status:
         return kept[1]
@@ -61,7 +53,7 @@ def read_record(project: Path) -> Record:
         for name, quotes in seeds.items()
         if isinstance(quotes, list)
     }
-    if status is not None and status == _status(path):  # not written while it was read
+    if status is not None and status == file_status(path):  # not written while it was read
         _READ[path] = (status, record)
     return record
 

@@ -32,7 +32,7 @@ from . import __version__
 from .anchor_record import RECORD_PATH
 from .manifest import FileRecord
 from .output import MARKER
-from .state import write_state
+from .state import file_status, write_state
 from .theme import PACKAGED_THEMES, REPOSITORY_THEMES
 from .walk import files_under
 
@@ -53,14 +53,6 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again within 
 _KEPT: dict[Path, tuple[tuple[int, ...], dict[str, list[Any]]]] = {}
 
 
-def _status(path: Path) -> tuple[int, ...] | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-
-
 class _Hashes:
     """File digests remembered by (size, modification time, inode), as git's index does.
 
@@ -71,7 +63,7 @@ class _Hashes:
 
     def __init__(self, project: Path) -> None:
         self.path = project / HASHES_PATH
-        status = _status(self.path)
+        status = file_status(self.path)
         kept = _KEPT.get(self.path)
         if kept is not None and status is not None and kept[0] == status:
             self.kept = kept[1]
@@ -117,7 +109,7 @@ class _Hashes:
             return
         text = json.dumps(self.now, separators=(",", ":"))
         write_state(self.path, text)
-        status = _status(self.path)
+        status = file_status(self.path)
         if status is not None:
             _KEPT[self.path] = (status, self.now)
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from .state import file_status
+
 OUTPUTS_FOLDER = Path(".sitegen") / "outputs"
 VERSION = 2  # SQLite's user_version: a manifest of another layout is not read
 
@@ -64,14 +66,6 @@ def manifest_path(project: Path, output: Path) -> Path:
 _WRITTEN: dict[Path, tuple[tuple[int, ...], Manifest]] = {}
 
 
-def _status(path: Path) -> tuple[int, ...] | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-
-
 def written_here(project: Path, output: Path, manifest: Manifest) -> bool:
     """Whether `manifest` is the one this process wrote last for `output`, which
     `read_manifest` gives only while its file is as written: then no other build has
@@ -89,7 +83,7 @@ def read_manifest(project: Path, output: Path) -> Manifest | None:
     """The manifest of the build `output` holds, or None when there is none to trust."""
     path = manifest_path(project, output)
     written = _WRITTEN.get(path)
-    if written is not None and written[0] == _status(path):
+    if written is not None and written[0] == file_status(path):
         try:
             same_folder = output.stat().st_ino == written[1].folder_inode
         except OSError:
@@ -163,7 +157,7 @@ def write_manifest(
             _update(connection, "keys", manifest.keys, before.keys, _plain_row)
             _update(connection, "units", manifest.units, before.units, _paths_row)
             _update(connection, "search", manifest.search, before.search, _plain_row)
-        status = _status(path)
+        status = file_status(path)
         if status is not None:
             _WRITTEN[path] = (status, manifest)
 

@@ -28,3 +28,14 @@ def write_state(path: Path, text: str) -> bool:
                 os.unlink(temporary)
         return False
     return True
+
+
+def file_status(path: Path) -> tuple[int, ...] | None:
+    """What tells a kept file as this process wrote or read it from the same file
+    written since, by anyone: its size, times and inode (None when there is no file).
+    A process may keep what it read of a file while the file has that status."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)

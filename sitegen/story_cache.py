@@ -54,6 +54,7 @@ from .model import (
 )
 from .render.markdown import render_markdown
 from .seeds import Seed
+from .state import file_status
 
 CACHE_PATH = Path(".sitegen") / "stories.sqlite"
 VERSION = 4  # SQLite's user_version: a cache of another layout is emptied
@@ -275,14 +276,6 @@ def story_key(context: str, file_digest: str, seeds: list[tuple[str, str]]) -> s
 _WRITTEN: dict[Path, tuple[tuple[int, ...], dict[str, Entry]]] = {}
 
 
-def _status(path: Path) -> tuple[int, ...] | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-
-
 def forget_written() -> None:
     """Read the cache from disk next time (for a test of what is on disk)."""
     _WRITTEN.clear()
@@ -290,7 +283,7 @@ def forget_written() -> None:
 
 def read_cache(project: Path) -> StoryCache:
     written = _WRITTEN.get(project / CACHE_PATH)
-    if written is not None and written[0] == _status(project / CACHE_PATH):
+    if written is not None and written[0] == file_status(project / CACHE_PATH):
         return StoryCache(dict(written[1]))
     try:
         with contextlib.closing(_connect(project)) as connection:
@@ -329,7 +322,7 @@ def write_cache(project: Path, cache: StoryCache) -> None:
                 "INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)", changed
             )
             connection.executemany("DELETE FROM stories WHERE path = ?", gone)
-        status = _status(path)
+        status = file_status(path)
         if status is not None:
             _WRITTEN[path] = (status, dict(cache.kept))
 
