@@ -306,6 +306,29 @@ def build(
     if skipped:
         report.skipped = True
         return report
+    from .load import collector_paused
+
+    # The cyclic collector stays off to the end (the render workers turn it on again):
+    # collections walked the manifest, the site and the caches of serve, 0.3-0.4 s of
+    # each of its builds at 5,000 stories. A build makes little cyclic garbage.
+    with collector_paused(freeze=False):
+        return _build_changed(
+            project, output, base_url, report, inputs, hold, search, private, ahead
+        )
+
+
+def _build_changed(
+    project: Path,
+    output: Path,
+    base_url: str | None,
+    report: BuildReport,
+    inputs: fingerprint.Inputs,
+    hold: InterruptHold | None,
+    search: bool,
+    private: bool,
+    ahead: ShardsAhead | None,
+) -> BuildReport:
+    """`build` once the inputs are known to have changed since the build `output` holds."""
     from .render.fragments import FragmentStore
     from .reuse import Reuse
     from .search_inputs import SearchInputs

@@ -208,7 +208,7 @@ def read_themes(root: Path) -> frozenset[str]:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(freeze: bool = True) -> Iterator[None]:
     """Read a project without the cyclic garbage collector walking what is read.
 
     Every composed YAML node is kept (for the position of each problem) and tracked
@@ -227,9 +227,9 @@ def collector_paused() -> Iterator[None]:
     around more than the load (the build does, until the site is validated), and the
     first such pause freezes what is alive when it ends too. Reference counting
     still frees frozen objects, the nodes among them (they form no cycles, but for an
-    alias inside its own anchor).
+    alias inside its own anchor). Without `freeze`, the collector is only paused.
     """
-    first = gc.get_freeze_count() == 0
+    first = freeze and gc.get_freeze_count() == 0
     enabled = gc.isenabled()
     gc.disable()
     try:

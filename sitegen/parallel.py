@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -58,7 +59,9 @@ def worker_count(items: int) -> int:
 
 
 def _start_worker() -> None:
-    """In each worker: leave interrupts to the parent, and die with it."""
+    """In each worker: leave interrupts to the parent, and die with it; and collect
+    cyclic garbage, which a worker's many pages make, even if the parent paused that."""
+    gc.enable()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with contextlib.suppress(OSError, AttributeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,3 +181,43 @@ def test_validating_in_the_pool_gives_what_a_serial_validation_gives(
             messages = " ".join(message for _, message, _, _ in found)
             assert "'unm' is not a source" in messages and "is not in seeds/" in messages
     assert pooled == [2, 2]  # with SITEGEN_JOBS=2, the 30 story files went to the pool
+
+
+def test_a_build_pauses_the_cyclic_collector_but_in_its_render_workers(
+    many_stories: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Collections of the whole site are no use to a build (0.3-0.4 s of each serve
+    rebuild at 5,000 stories), but a worker renders thousands of pages."""
+    import gc
+    import os
+
+    from sitegen import fingerprint
+    from sitegen.render import site as site_module
+
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    real_renderer, real_remember = site_module.story_renderer, fingerprint.remember
+
+    def renderer(shared: Any) -> Any:
+        render = real_renderer(shared)
+
+        def render_story(index: int) -> Any:
+            (seen / f"worker-{os.getpid()}-{index}").write_text(str(gc.isenabled()))
+            return render(index)
+
+        return render_story
+
+    def remember(*arguments: Any) -> None:
+        (seen / "main").write_text(str(gc.isenabled()))
+        real_remember(*arguments)
+
+    monkeypatch.setattr(site_module, "story_renderer", renderer)
+    monkeypatch.setattr(fingerprint, "remember", remember)
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    assert gc.isenabled()
+    assert main(["build", "--source", str(many_stories), "--output", str(tmp_path / "out")]) == 0
+    assert gc.isenabled()
+    states = {path.name: path.read_text() for path in seen.iterdir()}
+    assert states.pop("main") == "False"
+    assert len(states) == STORIES and set(states.values()) == {"True"}
+    assert len({name.split("-")[1] for name in states}) == 2  # two workers
