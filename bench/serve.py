@@ -41,12 +41,12 @@ def saves(server: DevServer, story: Path, edits: list[str]) -> None:
     try:
         for edit in edits:
             story.write_text(f"{title} {edit}\n{rest}", encoding="utf-8")
-            build = server.rebuild()
+            build = server.rebuild({str(story)})  # as serve's watcher reports the save
             rendered = f"{build.rendered} of {build.pages} pages rendered"
             print(f"save '{edit}': {timing(build)}, {rendered}", flush=True)
     finally:
         story.write_text(original, encoding="utf-8")
-    print(f"story put back: {timing(server.rebuild())}", flush=True)
+    print(f"story put back: {timing(server.rebuild({str(story)}))}", flush=True)
 
 
 def main() -> None:

@@ -59,6 +59,7 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     # A build without `search`: the shards of its pages, under way for the next build.
     shards_ahead: ShardsAhead | None = None
+    inputs: fingerprint.Inputs | None = None  # as `build` read them (or was given them)
 
     @property
     def file_count(self) -> int:
@@ -273,6 +274,7 @@ def build(
     search: bool = True,
     private: bool = False,
     ahead: ShardsAhead | None = None,
+    inputs: fingerprint.Inputs | None = None,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
@@ -291,6 +293,9 @@ def build(
     wrote them, without a look at each (at 5,000 stories, 52,000 file statuses and a
     listing of 6,000 folders: about 1 s of each build).
 
+    `inputs`: the inputs as `fingerprint.read_again` gave them from the paths a watcher
+    saw change (serve's pages build); without them, every input is read.
+
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
     output.WriteFailed when the disk refuses the site. Once the site is put in place,
     SIGINT and SIGTERM are held by `hold` until the caller's `with` block on it ends
@@ -300,9 +305,11 @@ def build(
     started = time.perf_counter()
     if progress is not None:
         progress.stage("inputs")
-    inputs = fingerprint.read_inputs(project, base_url)
+    if inputs is None:
+        inputs = fingerprint.read_inputs(project, base_url)
     skipped = fingerprint.unchanged(project, output, inputs.digest)
     report = BuildReport(progress=progress, timings=[("inputs", time.perf_counter() - started)])
+    report.inputs = inputs
     if skipped:
         report.skipped = True
         return report

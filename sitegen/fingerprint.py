@@ -23,8 +23,8 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -119,29 +119,31 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data).hexdigest()
 
 
-def _add_folder(
-    digest: hashlib._Hash,
-    label: str,
-    folder: Path,
-    hashes: _Hashes | None = None,
-    files: dict[str, str] | None = None,
-) -> None:
+OUTSIDE = "outside"  # an input's digest when it is a link that leads out of its folder
+
+
+def _add_folder(label: str, folder: Path, hashes: _Hashes, entries: dict[str, str]) -> bool:
+    """Each file under `folder` -> its digest, or OUTSIDE; whether any file is a link."""
     real = folder.resolve()
+    linked = False
     for relative, entry in files_under(folder, skipped={"__pycache__"}):
-        # A link that leads out is not read, but noted (linked folders are not entered).
-        inside = not entry.is_symlink() or Path(entry.path).resolve().is_relative_to(real)
-        if not inside:
-            digest.update(f"{label}/{relative}\0outside\0".encode())
-        elif hashes is not None:
-            name = f"{label}/{relative}"
-            file_digest = hashes.digest(name, entry.path, entry.stat())
-            digest.update(f"{name}\0{file_digest}\0".encode())
-            if files is not None:
-                files[name] = file_digest
-        else:
-            data = Path(entry.path).read_bytes()
-            digest.update(f"{label}/{relative}\0{len(data)}\0".encode())
-            digest.update(data)
+        name = f"{label}/{relative}"
+        if entry.is_symlink():
+            linked = True
+            # A link that leads out is not read, but noted (linked folders are not entered).
+            if not Path(entry.path).resolve().is_relative_to(real):
+                entries[name] = OUTSIDE
+                continue
+        entries[name] = hashes.digest(name, entry.path, entry.stat())
+    return linked
+
+
+def _add_bytes(digest: hashlib._Hash, label: str, folder: Path) -> None:
+    """Every file under `folder`, by its bytes (sitegen's own code and themes)."""
+    for relative, entry in files_under(folder, skipped={"__pycache__"}):
+        data = Path(entry.path).read_bytes()
+        digest.update(f"{label}/{relative}\0{len(data)}\0".encode())
+        digest.update(data)
 
 
 def _distribution_name(name: str) -> str:
@@ -179,21 +181,71 @@ class Inputs:
     # -> content_digest of its bytes, as hashed: a build keys the stories it keeps by
     # these, rather than reading and hashing every story and seed again.
     files: dict[str, str]
+    # What `read_again` starts from: those files and the links that lead out (OUTSIDE),
+    # and whether any file is a link (whose target may change unseen).
+    entries: dict[str, str] = field(default_factory=dict, repr=False)
+    linked: bool = False
+
+
+WATCHED = ("content", "seeds", "themes")
 
 
 def read_inputs(project: Path, base_url: str | None) -> Inputs:
     """Every input hashed, before the build reads any: a file saved during the build
     then makes the next build a full one, and its stories validated again."""
+    hashes = _Hashes(project)
+    entries: dict[str, str] = {}
+    linked = False
+    for name in WATCHED:
+        linked |= _add_folder(name, project / name, hashes, entries)
+    hashes.save()
+    return _inputs(base_url, entries, linked)
+
+
+def read_again(
+    project: Path, base_url: str | None, since: Inputs, changed: Collection[str]
+) -> Inputs | None:
+    """The inputs as `read_inputs` would give them, from those read before and the paths
+    that changed since (as a watcher reports them): only those files are read. None when
+    that cannot be known without reading everything: a folder came or went, a link, a
+    path outside content/, seeds/ and themes/.
+    """
+    if since.linked:
+        return None
+    entries = dict(since.entries)
+    root = os.path.abspath(project)
+    for path in changed:
+        relative = os.path.relpath(os.path.abspath(path), root)
+        parts = Path(relative).parts
+        if len(parts) < 2 or parts[0] not in WATCHED or "__pycache__" in parts:
+            return None
+        name = "/".join(parts)
+        if os.path.islink(path):
+            return None
+        if os.path.isfile(path):
+            try:
+                with open(path, "rb") as stream:
+                    entries[name] = hashlib.file_digest(stream, "blake2b").hexdigest()
+            except OSError:
+                return None
+        elif os.path.lexists(path) or any(other.startswith(f"{name}/") for other in entries):
+            return None  # a folder (or another kind of file), or a folder gone
+        else:
+            entries.pop(name, None)
+    return _inputs(base_url, entries, False)
+
+
+def _inputs(base_url: str | None, entries: dict[str, str], linked: bool) -> Inputs:
+    """The inputs of these files, with sitegen's environment, themes and the base_url."""
     digest = hashlib.sha256()
     digest.update(f"{environment_digest()}\nbase_url {base_url!r}".encode())
-    hashes = _Hashes(project)
-    files: dict[str, str] = {}
-    for name in ("content", "seeds", "themes"):
-        _add_folder(digest, name, project / name, hashes, files)
-    hashes.save()
+    # In path order: content/ sorts before seeds/, and seeds/ before themes/.
+    for name in sorted(entries):
+        digest.update(f"{name}\0{entries[name]}\0".encode())
     for label, themes in (("packaged", PACKAGED_THEMES), ("repository", REPOSITORY_THEMES)):
-        _add_folder(digest, label, themes / "default")
-    return Inputs(digest.hexdigest(), files)
+        _add_bytes(digest, label, themes / "default")
+    files = {name: found for name, found in entries.items() if found != OUTSIDE}
+    return Inputs(digest.hexdigest(), files, entries, linked)
 
 
 def environment_digest() -> str:
@@ -212,7 +264,7 @@ def environment_digest() -> str:
 def _code_digest() -> str:
     """A changed sitegen renders differently, so its code is hashed, not only its version."""
     digest = hashlib.sha256()
-    _add_folder(digest, "sitegen", SITEGEN_CODE)
+    _add_bytes(digest, "sitegen", SITEGEN_CODE)
     return digest.hexdigest()
 
 

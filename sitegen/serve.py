@@ -24,7 +24,7 @@ import html
 import mimetypes
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 import yaml
 
+from . import fingerprint
 from .build import build
 from .errors import Location, Problem, Severity
 from .output import OutputRefused, WriteFailed
@@ -176,6 +177,9 @@ class DevServer:
         self.log = log
         self.changed = threading.Condition()
         self.stopping = threading.Event()
+        # The inputs of the last build, for the next to read only the files that changed
+        # since; None: the next reads them all.
+        self.inputs: fingerprint.Inputs | None = None
         self.snapshot, _ = self._build(1, "/")
         handler = type("Handler", (_Handler,), {"dev": self})
         self.http = ThreadingHTTPServer((HOST, port), handler)
@@ -196,18 +200,27 @@ class DevServer:
         previous_prefix: str,
         search: bool = True,
         ahead: ShardsAhead | None = None,
+        inputs: fingerprint.Inputs | None = None,
     ) -> tuple[Snapshot, ShardsAhead | None]:
         """The build as served, and (without `search`) the search shards it started, for
         the build of the index to take (`ahead`) and the caller to stop."""
         start = time.perf_counter()
         folder = self.project / SERVE_FOLDER
+        self.inputs = None
         try:
             report = build(
-                self.project, folder, self.base_url, search=search, private=True, ahead=ahead
+                self.project,
+                folder,
+                self.base_url,
+                search=search,
+                private=True,
+                ahead=ahead,
+                inputs=inputs,
             )
         except (OutputRefused, WriteFailed) as error:
             problem = Problem(Location(str(folder)), f"could not build the site to serve: {error}")
             return Snapshot(generation, None, (problem,), previous_prefix, 0.0), None
+        self.inputs = report.inputs
         seconds = time.perf_counter() - start
         if report.site is not None:
             prefix = path_prefix(report.site.config.base_url)
@@ -221,11 +234,23 @@ class DevServer:
         )
         return snapshot, report.shards_ahead
 
-    def rebuild(self) -> Snapshot:
+    def rebuild(self, changed: Collection[str] | None = None) -> Snapshot:
         """Build the pages again and tell every open page, then make the search index of
-        what changed; returns the last build, with the time of both."""
+        what changed; returns the last build, with the time of both.
+
+        `changed`: the paths the watcher saw change. The pages build then reads only
+        those of the inputs (20,000 files to stat at 5,000 stories, 0.2-0.3 s); the
+        index build reads them all, and so makes again, with a reload, any page a change
+        the watcher missed should have changed.
+        """
         generation = self.snapshot.generation + 1
-        pages, ahead = self._build(generation, self.snapshot.prefix, search=False)
+        hinted = None
+        if changed and self.inputs is not None:
+            hinted = fingerprint.read_again(self.project, self.base_url, self.inputs, changed)
+        pages, ahead = self._build(generation, self.snapshot.prefix, search=False, inputs=hinted)
+        if hinted is not None and pages.ok and not pages.pages:
+            # Nothing changed, as far as the watcher saw: made sure of from every input.
+            pages, ahead = self._build(generation, self.snapshot.prefix, search=False)
         try:
             self._publish(pages)
             self.report(pages)
@@ -319,9 +344,10 @@ class DevServer:
                 if self.stopping.is_set():
                     return
                 if changes or catch_up:
-                    # Once the new watch runs, what was saved before it began is built.
+                    # Once the new watch runs, what was saved before it began is built
+                    # (from every input: the watch did not see those changes).
+                    self.rebuild(None if catch_up else {path for _, path in changes})
                     catch_up = False
-                    self.rebuild()
                 if self.watched_paths() != paths:
                     catch_up = True
                     break

@@ -221,3 +221,48 @@ def test_a_file_saved_just_now_is_hashed_again_without_rewriting_the_digests(
     assert build(project) == 0
     kept = json.loads(digests.read_text(encoding="utf-8"))
     assert kept[STORY][3] == hashlib.blake2b(story.read_bytes()).hexdigest()
+
+
+def test_inputs_read_again_from_the_paths_that_changed_are_those_of_a_full_read(
+    project: Path,
+) -> None:
+    """serve's pages build reads only what its watcher saw change."""
+    from sitegen.fingerprint import read_again, read_inputs
+
+    before = read_inputs(project, None)
+    replace_in(project / STORY, "title: ", "title: Edited ")
+    added = project / "content" / "stories" / "another.yaml"
+    added.write_text((project / STORY).read_text(encoding="utf-8"), encoding="utf-8")
+    (project / SEED).unlink()
+    changed = [str(project / STORY), str(added), str(project / SEED)]
+    again = read_again(project, None, before, changed)
+    full = read_inputs(project, None)
+    assert again is not None and again.digest != before.digest
+    assert (again.digest, again.files) == (full.digest, full.files)
+
+
+@pytest.mark.parametrize("change", ["new folder", "folder gone", "link", "outside", "linked"])
+def test_a_change_a_read_of_its_paths_cannot_follow_makes_a_full_read(
+    project: Path, change: str
+) -> None:
+    from sitegen.fingerprint import read_again, read_inputs
+
+    stories = project / "content" / "stories"
+    if change == "linked":  # a link anywhere: its target may change unseen
+        (stories / "linked.yaml").symlink_to(project / STORY)
+    before = read_inputs(project, None)
+    path = stories / "more"
+    if change == "new folder":
+        path.mkdir()
+        (path / "a.yaml").write_text("title: x\n", encoding="utf-8")
+    elif change == "folder gone":
+        path = project / "themes" / "mine" / "static"
+        shutil.rmtree(path)
+    elif change == "link":
+        path = stories / "link.yaml"
+        path.symlink_to(project / STORY)
+    elif change == "outside":
+        path = project / "output" / "index.html"
+    else:
+        path = project / STORY
+    assert read_again(project, None, before, [str(path)]) is None

@@ -305,21 +305,24 @@ def test_a_theme_folder_made_while_serving_is_watched(project: Path) -> None:
         dev.stop()
 
 
+@pytest.mark.parametrize("seen", [False, True])
 def test_saves_that_add_and_delete_stories_serve_what_build_makes(
-    project: Path, tmp_path: Path
+    project: Path, tmp_path: Path, seen: bool
 ) -> None:
     """serve's folder is its own: after its first build it is not listed nor looked at
-    file by file, so what a save adds and removes must come from its own records."""
+    file by file, so what a save adds and removes must come from its own records. And
+    with the paths the watcher saw (`seen`), only those inputs are read again."""
     stories = project / "content" / "stories"
     dev = DevServer(project, port=0, log=lambda line: None)
+    saved = {str(stories / "two.yaml")} if seen else None
     try:
         text = (stories / "one.yaml").read_text(encoding="utf-8")
         title = text.replace("Council raises the river tax", "Council keeps the bridge toll")
         (stories / "two.yaml").write_text(title, encoding="utf-8")
-        assert dev.rebuild().ok
+        assert dev.rebuild(saved).ok
         assert dev.snapshot.file("stories/two/index.html") is not None
         (stories / "two.yaml").unlink()
-        assert dev.rebuild().ok
+        assert dev.rebuild(saved).ok
         assert dev.snapshot.file("stories/two/index.html") is None
         built = tree(project / ".sitegen" / "serve")
     finally:
@@ -352,6 +355,44 @@ def test_a_save_s_search_shard_is_made_once_while_its_pages_are_built(
     finally:
         dev.stop()
     assert len(indexed) == 1 and "stories/one/index.html" in indexed[0]
+    clean = copy_project(project, tmp_path / "clean")
+    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
+    assert built == tree(tmp_path / "out")
+
+
+def test_a_save_s_pages_read_only_the_inputs_the_watcher_saw_change(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages build reads the saved file alone; the index build reads every input, and
+    a change the watcher missed is built then, with a second reload."""
+    from sitegen import fingerprint
+
+    stories = project / "content" / "stories"
+    dev = DevServer(project, port=0, log=lambda line: None)
+    full_reads: list[int] = []
+    read_inputs = fingerprint.read_inputs
+
+    def counted(*arguments: Any) -> fingerprint.Inputs:
+        full_reads.append(dev.snapshot.generation)
+        return read_inputs(*arguments)
+
+    monkeypatch.setattr(fingerprint, "read_inputs", counted)
+    try:
+        edit(stories / "one.yaml", "raises the river tax", "keeps the tax")
+        saved = dev.rebuild({str(stories / "one.yaml")})
+        assert saved.ok and saved.generation == 2 and saved.rendered > 0
+        assert len(full_reads) == 1  # the index build's, after the pages were served
+        # A save the watcher did not report, then one it did: the pages of the second
+        # come first, then the index build finds the first and reloads the pages.
+        seed = next((project / "seeds").glob("*.txt"))
+        seed.write_text(seed.read_text(encoding="utf-8") + "\nA line added.\n", "utf-8")
+        edit(stories / "one.yaml", "keeps the tax", "cuts the tax")
+        again = dev.rebuild({str(stories / "one.yaml")})
+        assert again.ok and again.generation == 4
+        built = tree(project / ".sitegen" / "serve")
+    finally:
+        dev.stop()
+    assert any(b"A line added." in data for data in built.values())
     clean = copy_project(project, tmp_path / "clean")
     assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
     assert built == tree(tmp_path / "out")
