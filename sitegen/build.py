@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING
 from . import fingerprint
 from .anchor_record import Record, merge, write_record
 from .errors import Problem, Problems
-from .manifest import Previous, forget_written, read_manifest, write_manifest, written_here
+from .manifest import (
+    Previous,
+    forget_written,
+    read_manifest,
+    trust_as_written,
+    write_manifest,
+    written_here,
+)
 from .output import InterruptHold, Staging, check_output_folder
 
 # The stages' modules (Jinja2, markdown-it, PyYAML, Pagefind's client) are imported
@@ -312,6 +319,15 @@ def build(
     report.inputs = inputs
     if skipped:
         report.skipped = True
+        if private:
+            # Every file was just found as its build wrote it: the next build need not
+            # look at each again (serve started again over an unchanged project), once
+            # the manifest is found to be that build's (not one it failed to replace).
+            trust_as_written(
+                project,
+                output,
+                lambda made: fingerprint.describes(project, output, made.files, made.folder_inode),
+            )
         return report
     from .load import collector_paused
 

@@ -339,6 +339,13 @@ def unchanged(project: Path, output: Path, inputs: str) -> bool:
     return written is not None and kept.get("output") == written
 
 
+def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
+    """Whether these file records (a manifest's) are those of the build `output` was
+    last found to hold: with `unchanged`, every file of the folder is as they say."""
+    kept = _read(project).get(str(output.resolve()))
+    return isinstance(kept, dict) and kept.get("output") == written_digest(inode, files)
+
+
 def remember(
     project: Path,
     output: Path,

@@ -74,6 +74,19 @@ def written_here(project: Path, output: Path, manifest: Manifest) -> bool:
     return written is not None and written[1] is manifest
 
 
+def trust_as_written(project: Path, output: Path, describes: Callable[[Manifest], bool]) -> None:
+    """Take the manifest of `output` as the one this process wrote last (written_here),
+    if `describes` finds it describes the folder file for file as it is (as `serve`
+    finds its own folder when started again over an unchanged project)."""
+    path = manifest_path(project, output)
+    status = file_status(path)
+    manifest = read_manifest(project, output)
+    if manifest is None or status is None or file_status(path) != status:
+        return
+    if describes(manifest):
+        _WRITTEN[path] = (status, manifest)
+
+
 def forget_written(project: Path, output: Path) -> None:
     """Before `output` changes: what this process wrote of it may no longer hold."""
     _WRITTEN.pop(manifest_path(project, output), None)

@@ -396,3 +396,45 @@ def test_a_save_s_pages_read_only_the_inputs_the_watcher_saw_change(
     clean = copy_project(project, tmp_path / "clean")
     assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
     assert built == tree(tmp_path / "out")
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_serve_started_again_takes_its_unchanged_folder_as_its_own(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stale: bool
+) -> None:
+    """Starting over an unchanged project checks every file of the folder; the first
+    save then need not look at each again (written_here), as after a save. Not when
+    the manifest is not the one of the build the folder holds (`stale`: one a build
+    failed to replace), whose records would say the wrong files are still right."""
+    import sqlite3
+
+    from sitegen import build as build_module
+    from sitegen import manifest
+
+    DevServer(project, port=0, log=lambda line: None).stop()
+    folder = project / ".sitegen" / "serve"
+    manifest.forget_written(project, folder)  # as a new process
+    if stale:
+        with sqlite3.connect(manifest.manifest_path(project, folder)) as other:
+            other.execute("UPDATE files SET size = size + 1 WHERE path = 'index.html'")
+        other.close()
+    trusted: list[bool] = []
+    written_here = build_module.written_here
+
+    def spied(*arguments: Any) -> bool:
+        trusted.append(written_here(*arguments))
+        return trusted[-1]
+
+    monkeypatch.setattr(build_module, "written_here", spied)
+    dev = DevServer(project, port=0, log=lambda line: None)
+    try:
+        assert trusted == []  # nothing changed: no build
+        edit(project / "content" / "stories" / "one.yaml", "raises the river tax", "keeps the tax")
+        assert dev.rebuild({str(project / "content" / "stories" / "one.yaml")}).ok
+        assert trusted[0] is not stale
+        built = tree(folder)
+    finally:
+        dev.stop()
+    clean = copy_project(project, tmp_path / "clean")
+    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
+    assert built == tree(tmp_path / "out")
