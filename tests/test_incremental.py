@@ -580,10 +580,13 @@ def test_the_kept_cards_of_another_site_are_not_shown(project: Path, card_calls:
 
 
 def test_a_damaged_store_of_cards_only_costs_rendering_them(project: Path) -> None:
+    """And the build makes it anew, for the next build to take its cards from."""
     (project / fragments.STORE_PATH).write_bytes(b"not a database")
     fragments.forget()
     replace_once(stories(project)[0], r"^title: (?=[A-Za-z0-9])", "title: Edited ")
     assert build(project, project / "output") == 0
+    with contextlib.closing(sqlite3.connect(project / fragments.STORE_PATH)) as store:
+        assert store.execute("SELECT COUNT(*) FROM fragments").fetchone()[0] > 0
     assert tree(project / "output") == clean_build(project, project.parent)
 
 

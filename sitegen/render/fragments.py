@@ -114,24 +114,31 @@ class FragmentStore:
         self.close()
         with contextlib.suppress(sqlite3.Error, OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(sqlite3.connect(self.path)) as connection, connection:
-                connection.execute(
-                    "CREATE TABLE IF NOT EXISTS about (name TEXT PRIMARY KEY, value TEXT)"
-                )
-                connection.execute(
-                    "CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT)"
-                )
-                about = dict(connection.execute("SELECT name, value FROM about"))
-                stored = connection.execute("SELECT COUNT(*) FROM fragments").fetchone()[0]
-                same = about.get("version") == str(VERSION) and about.get("site") == self.site_key
-                if not same or stored + len(self.new) > MOST_STORED:
-                    connection.execute("DELETE FROM fragments")
-                about = {"version": str(VERSION), "site": self.site_key}
-                connection.executemany("INSERT OR REPLACE INTO about VALUES (?, ?)", about.items())
-                connection.executemany(
-                    "INSERT OR REPLACE INTO fragments VALUES (?, ?)", sorted(self.new.items())
-                )
+            try:
+                self._write()
+            except sqlite3.DatabaseError:  # not a database (damaged): made anew
+                self.path.unlink()
+                self._write()
         self.new = {}
+
+    def _write(self) -> None:
+        with contextlib.closing(sqlite3.connect(self.path)) as connection, connection:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS about (name TEXT PRIMARY KEY, value TEXT)"
+            )
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT)"
+            )
+            about = dict(connection.execute("SELECT name, value FROM about"))
+            stored = connection.execute("SELECT COUNT(*) FROM fragments").fetchone()[0]
+            same = about.get("version") == str(VERSION) and about.get("site") == self.site_key
+            if not same or stored + len(self.new) > MOST_STORED:
+                connection.execute("DELETE FROM fragments")
+            about = {"version": str(VERSION), "site": self.site_key}
+            connection.executemany("INSERT OR REPLACE INTO about VALUES (?, ?)", about.items())
+            connection.executemany(
+                "INSERT OR REPLACE INTO fragments VALUES (?, ?)", sorted(self.new.items())
+            )
 
 
 class Fragments:
