@@ -223,9 +223,9 @@ class PageRenderer:
         self.badges = {source_id: self._badge(source) for source_id, source in site.sources.items()}
         self.stories_by_slug = {story.slug: story for story in site.stories}
 
-    # Both made on first use: a renderer of story pages needs neither, and a rebuild's
-    # lists take their story cards from the fragment cache (at 5,000 stories, each was
-    # a pass over every story's outline, 0.1 s of each renderer made).
+    # Both made on first use (at 5,000 stories, each was a pass over every story's
+    # outline, 0.1 s of each renderer made): a renderer of story pages never lists a
+    # source's stories, and a rebuild's lists take their cards from the fragment cache.
     @functools.cached_property
     def _summaries(self) -> dict[str, str]:
         return {
