@@ -24,7 +24,7 @@ import stat
 import sys
 import time
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -178,15 +178,18 @@ def _library_versions() -> str:
 class Inputs:
     digest: str  # of everything the output of `sitegen build` depends on but the anchor record
     # Each file under content/, seeds/ and themes/ (its path in the project, with '/')
-    # -> content_digest of its bytes, as hashed: a build keys the stories it keeps by
-    # these, rather than reading and hashing every story and seed again.
-    files: dict[str, str]
-    # What `read_again` starts from: those files and the links that lead out (OUTSIDE),
-    # and whether any file is a link (whose target may change unseen).
-    entries: dict[str, str] = field(default_factory=dict, repr=False)
-    linked: bool = False
+    # -> content_digest of its bytes, or OUTSIDE for a link that leads out of its folder.
+    entries: dict[str, str]
+    linked: bool = False  # whether any file is a link (whose target may change unseen)
+
+    @functools.cached_property
+    def files(self) -> dict[str, str]:
+        """Each file's digest, as hashed: a build keys the stories it keeps by these,
+        rather than reading and hashing every story and seed again."""
+        return {name: found for name, found in self.entries.items() if found != OUTSIDE}
 
 
+# The folders of a project that hold its inputs (and that serve watches).
 WATCHED = ("content", "seeds", "themes")
 
 
@@ -244,8 +247,7 @@ def _inputs(base_url: str | None, entries: dict[str, str], linked: bool) -> Inpu
         digest.update(f"{name}\0{entries[name]}\0".encode())
     for label, themes in (("packaged", PACKAGED_THEMES), ("repository", REPOSITORY_THEMES)):
         _add_bytes(digest, label, themes / "default")
-    files = {name: found for name, found in entries.items() if found != OUTSIDE}
-    return Inputs(digest.hexdigest(), files, entries, linked)
+    return Inputs(digest.hexdigest(), entries, linked)
 
 
 def environment_digest() -> str:

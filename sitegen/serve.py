@@ -50,7 +50,6 @@ HOST = "127.0.0.1"
 SERVE_FOLDER = Path(".sitegen") / "serve"
 RELOAD_SCRIPT_PATH = "/__sitegen/reload.js"
 EVENTS_PATH = "/__sitegen/events"
-WATCHED = ("content", "seeds", "themes")
 WATCH_CHECK_MS = 1000  # how often the watcher looks for a watched folder made since
 KEEPALIVE = 10.0  # seconds between comments on an idle event stream, to notice closed tabs
 RELOAD_SCRIPT = b"""\
@@ -296,7 +295,9 @@ class DevServer:
     def watched_paths(self) -> list[Path]:
         """content/, seeds/, themes/ and the theme in use; not the whole project, whose
         output/, .git/ and virtual environments would cost a watch per folder."""
-        paths = [self.project / name for name in WATCHED if (self.project / name).is_dir()]
+        paths = [
+            self.project / name for name in fingerprint.WATCHED if (self.project / name).is_dir()
+        ]
         folder = theme_folder(self.project, self._theme_name())
         if folder is not None and not any(
             folder.resolve().is_relative_to(p.resolve()) for p in paths
@@ -323,7 +324,7 @@ class DevServer:
         name = resolved.name
         if name.startswith(".") or name.endswith(("~", ".swp", ".swx")):
             return False
-        return bool(parts) and parts[0] in WATCHED
+        return bool(parts) and parts[0] in fingerprint.WATCHED
 
     def _watch(self) -> None:
         """Rebuild on every change; and watch anew when what is to be watched changes: a

@@ -61,6 +61,13 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def clean_build(project: Path, scratch: Path) -> dict[str, bytes]:
+    """What `sitegen build` makes of a copy of the project: what serve's folder must hold."""
+    clean = copy_project(project, scratch / "clean")
+    assert main(["build", "--source", str(clean), "--output", str(scratch / "out")]) == 0
+    return tree(scratch / "out")
+
+
 def next_build(server: DevServer, generation: int) -> int:
     snapshot = server.wait_for_change(generation, WAIT)
     assert snapshot.generation > generation, "no rebuild within the time allowed"
@@ -240,9 +247,7 @@ def test_a_save_is_served_before_its_search_index_is_made(
     finally:
         go_on.set()
         dev.stop()
-    clean = copy_project(project, tmp_path / "clean")
-    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
-    assert built == tree(tmp_path / "out")
+    assert built == clean_build(project, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -327,9 +332,7 @@ def test_saves_that_add_and_delete_stories_serve_what_build_makes(
         built = tree(project / ".sitegen" / "serve")
     finally:
         dev.stop()
-    clean = copy_project(project, tmp_path / "clean")
-    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
-    assert built == tree(tmp_path / "out")
+    assert built == clean_build(project, tmp_path)
 
 
 def test_a_save_s_search_shard_is_made_once_while_its_pages_are_built(
@@ -355,9 +358,7 @@ def test_a_save_s_search_shard_is_made_once_while_its_pages_are_built(
     finally:
         dev.stop()
     assert len(indexed) == 1 and "stories/one/index.html" in indexed[0]
-    clean = copy_project(project, tmp_path / "clean")
-    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
-    assert built == tree(tmp_path / "out")
+    assert built == clean_build(project, tmp_path)
 
 
 def test_a_save_s_pages_read_only_the_inputs_the_watcher_saw_change(
@@ -393,9 +394,7 @@ def test_a_save_s_pages_read_only_the_inputs_the_watcher_saw_change(
     finally:
         dev.stop()
     assert any(b"A line added." in data for data in built.values())
-    clean = copy_project(project, tmp_path / "clean")
-    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
-    assert built == tree(tmp_path / "out")
+    assert built == clean_build(project, tmp_path)
 
 
 @pytest.mark.parametrize("stale", [False, True])
@@ -435,6 +434,4 @@ def test_serve_started_again_takes_its_unchanged_folder_as_its_own(
         built = tree(folder)
     finally:
         dev.stop()
-    clean = copy_project(project, tmp_path / "clean")
-    assert main(["build", "--source", str(clean), "--output", str(tmp_path / "out")]) == 0
-    assert built == tree(tmp_path / "out")
+    assert built == clean_build(project, tmp_path)
