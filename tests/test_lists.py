@@ -127,3 +127,30 @@ def test_without_digests_the_front_page_lists_stories_newest_first(
     output = tmp_path / "site"
     assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
     assert story_links(output / "index.html") == ["stories/later/", "stories/trump-eu-sanctions/"]
+
+
+def test_the_front_page_shows_cards_for_the_newest_three_digests_and_titles_for_the_rest(
+    example_project: Path, tmp_path: Path
+) -> None:
+    """At 5,000 stories the front page held 1,250 cards, 2.1 MB of HTML to load on a phone."""
+    digests = example_project / "content" / "digests"
+    for week in range(1, 6):
+        (digests / f"week-{week}.yaml").write_text(
+            f"title: Week {week}\ndate: 2025-04-0{week}\nstories: [trump-eu-sanctions]\n",
+            encoding="utf-8",
+        )
+    output = tmp_path / "site"
+    assert main(["build", "--source", str(example_project), "--output", str(output)]) == 0
+    blocks = soup(output / "index.html").select(".digest-block")
+    titles = [block.select_one(".digest-title a") for block in blocks]
+    assert [t.get_text() if t else None for t in titles] == [
+        "Week 21, 2025", "Week 5", "Week 4", "Week 3", "Week 2", "Week 1"
+    ]  # fmt: skip
+    carded = [bool(block.select(".story-card")) for block in blocks]
+    assert carded == [True, True, True, False, False, False]
+    # Every story of the older digests is still one click away, by its title.
+    for block in blocks[3:]:
+        links = [(a.get_text(), a["href"]) for a in block.select(".digest-titles a")]
+        assert links == [
+            ("Trump declines to join EU sanctions on Russia", "stories/trump-eu-sanctions/")
+        ]
