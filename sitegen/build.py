@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,8 +64,6 @@ class BuildReport:
     skipped: bool = False  # nothing changed since the last build into the output folder
     # What `build` did with the site's files and HTML pages (check keeps them in `files`).
     counts: dict[str, int] = field(default_factory=dict)
-    # A build without `search`: the shards of its pages, under way for the next build.
-    shards_ahead: ShardsAhead | None = None
     inputs: fingerprint.Inputs | None = None  # as `build` read them (or was given them)
 
     @property
@@ -83,6 +81,17 @@ class BuildReport:
         if self.skipped:
             return True
         return self.site is not None and not any(p.severity.value == "error" for p in self.problems)
+
+
+@dataclass(frozen=True)
+class RenderedPages:
+    """A build's pages, rendered but not yet in place: what `build` gives `pages_ready`."""
+
+    staged: Path  # the files written anew; every other file is the output folder's
+    site: Site
+    problems: tuple[Problem, ...]  # the warnings so far (there is no error)
+    rendered: int
+    pages: int
 
 
 @contextmanager
@@ -278,22 +287,14 @@ def build(
     base_url: str | None = None,
     progress: Progress | None = None,
     hold: InterruptHold | None = None,
-    search: bool = True,
     private: bool = False,
-    ahead: ShardsAhead | None = None,
     inputs: fingerprint.Inputs | None = None,
+    pages_ready: Callable[[RenderedPages], None] | None = None,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
     When `output` already holds the build of the very same inputs (fingerprint), nothing
     is done at all: the report is `skipped`.
-
-    Without `search`, the pages are built and the previous build's search index is left
-    as it is, stale where pages changed, and the build is not noted as up to date: the
-    next build with `search` makes the index (serve shows a save's pages first). The
-    shards of the pages it rendered are started all the same (search_ahead), and handed
-    over in the report (`shards_ahead`), for the caller to give that next build as
-    `ahead` and to stop once it is done.
 
     `private`: `output` is this process's own (serve's), which no one edits by hand. When
     this process made the previous build in it, its files are taken to be as that build
@@ -301,7 +302,11 @@ def build(
     listing of 6,000 folders: about 1 s of each build).
 
     `inputs`: the inputs as `fingerprint.read_again` gave them from the paths a watcher
-    saw change (serve's pages build); without them, every input is read.
+    saw change (serve); without them, every input is read.
+
+    `pages_ready` is called once the pages are rendered without an error, before the
+    search index is made and anything is put in place: serve shows a save's pages from
+    the staging folder and the output folder then, while Pagefind indexes them.
 
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
     output.WriteFailed when the disk refuses the site. Once the site is put in place,
@@ -335,9 +340,7 @@ def build(
     # collections walked the manifest, the site and the caches of serve, 0.3-0.4 s of
     # each of its builds at 5,000 stories. A build makes little cyclic garbage.
     with collector_paused(freeze=False):
-        return _build_changed(
-            project, output, base_url, report, inputs, hold, search, private, ahead
-        )
+        return _build_changed(project, output, base_url, report, inputs, hold, private, pages_ready)
 
 
 def _build_changed(
@@ -347,9 +350,8 @@ def _build_changed(
     report: BuildReport,
     inputs: fingerprint.Inputs,
     hold: InterruptHold | None,
-    search: bool,
     private: bool,
-    ahead: ShardsAhead | None,
+    pages_ready: Callable[[RenderedPages], None] | None,
 ) -> BuildReport:
     """`build` once the inputs are known to have changed since the build `output` holds."""
     from .render.fragments import FragmentStore
@@ -376,20 +378,25 @@ def _build_changed(
         Staging(output, previous) as staging,
         SearchInputs(project) as kept,
     ):
-        # The search shards made while the lists render (and a previous build's).
-        made_ahead: list[ShardsAhead] = [] if ahead is None else [ahead]
+        # The search shards of the stories rendered, made while the lists render.
+        made_ahead: list[ShardsAhead] = []
         try:
             with _stage(report, "render"):
                 pages = _render_into(staging, prepared, reuse, kept, problems, report, made_ahead)
+            if not problems.has_errors and pages_ready is not None:
+                counts = report.counts
+                shown = RenderedPages(
+                    staging.folder,
+                    prepared.site,
+                    tuple(problems.sorted()),
+                    counts["rendered"],
+                    counts["pages"],
+                )
+                pages_ready(shown)
             if not problems.has_errors:
                 with _stage(report, "search"):
-                    if search:
-                        _search_into(staging, reuse, pages, kept, problems, made_ahead)
-                    else:
-                        _keep_search(staging, reuse, pages)
+                    _search_into(staging, reuse, pages, kept, problems, made_ahead)
             _finish(report, problems, prepared)
-            if not search and report.ok and len(made_ahead) == 1:
-                report.shards_ahead = made_ahead.pop()  # the next build's: not stopped here
         finally:
             for shards in made_ahead:
                 shards.stop()
@@ -407,7 +414,7 @@ def _build_changed(
             if reuse.fragments is not None:
                 reuse.fragments.save()
             # A build with warnings is never skipped, so that they are shown every time.
-            clean = not report.problems and search
+            clean = not report.problems
             fingerprint.remember(
                 project,
                 output,
@@ -503,26 +510,6 @@ def _indexed_pages(
             continue  # not a page, or a reused page that is not indexed
         indexed[path] = _entry_name(path, staging.records[path].digest)
     return indexed
-
-
-def _keep_search(staging: Staging, reuse: Reuse, rendered: dict[str, SearchEntry | None]) -> None:
-    """The previous build's search index as it is, under the keys it was made with, so
-    that the next build makes again what changed since."""
-    reuse.made_now.search = _indexed_pages(staging, reuse, rendered)
-    if reuse.previous is None:
-        return
-    made = reuse.previous.manifest
-    for unit, paths in sorted(made.units.items()):
-        key = made.keys.get(unit)
-        if unit.split(":", 1)[0] != "search" or key is None:
-            continue
-        if not all(map(reuse.previous.intact, paths)):
-            continue
-        reuse.made_now.keys[unit] = key
-        reuse.made_now.units[unit] = paths
-        for path in paths:
-            if path not in staging.records:
-                staging.add(path, None)
 
 
 def _search_into(

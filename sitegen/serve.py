@@ -4,10 +4,11 @@ Each build is a real `build` (search index included) into a folder of its own,
 `.sitegen/serve/` in the project, and pages are served from there: the output
 folder is never touched, and a rebuild is incremental like `build`'s, with the
 same caches, so that saving one story re-renders that story's pages, not the
-archive. A save is built in two steps: the pages first, served (and the open
-page reloaded) as soon as they are, the search index as it was; then the index
-of the pages that changed, which Pagefind takes a second or more to make and
-which no reload waits for. A watcher (watchfiles) sees every change under
+archive. A save's pages are served (and the open page reloaded) as soon as they
+are rendered, from the build's staging folder over the served one, with the
+search index as it was; the build then makes the index of the pages that
+changed, which Pagefind takes a second or more to make and which no reload
+waits for, and puts it all in place. A watcher (watchfiles) sees every change under
 content/, seeds/ and themes/ of the project, and in the theme in use, and
 rebuilds. Each HTML page gets one deferred script, served by us and never
 inline, that listens to the server's build events (server-sent events) and
@@ -29,21 +30,17 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
 import yaml
 
 from . import fingerprint
-from .build import build
+from .build import RenderedPages, build
 from .errors import Location, Problem, Severity
 from .output import OutputRefused, WriteFailed
 from .report import as_text
 from .theme import theme_folder
-
-if TYPE_CHECKING:
-    from .search_ahead import ShardsAhead
 
 HOST = "127.0.0.1"
 # serve's own build of the site, kept between runs so that a restart rebuilds nothing.
@@ -81,6 +78,9 @@ class Snapshot:
     rendered: int = 0  # pages rendered anew; the others were the previous build's
     pages: int = 0
     pages_seconds: float = 0.0  # of a save: how long until its pages were served
+    # A build's staging folder while it makes the search index: the files it wrote anew,
+    # served before those of `folder`.
+    staged: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -91,13 +91,18 @@ class Snapshot:
     def file(self, relative: str) -> Path | None:
         """The built file at this path under the prefix, if there is one. A path that could
         leave the folder (`..`, an empty part) is no file of the site."""
+        return next(iter(self.files(relative)), None)
+
+    def files(self, relative: str) -> list[Path]:
+        """Where the file at this path is, staged first: the build may move it from its
+        staging folder into the served one at any time."""
         if self.folder is None:
-            return None
+            return []
         parts = relative.split("/")
         if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
-            return None
-        path = self.folder.joinpath(*parts)
-        return path if path.is_file() else None
+            return []
+        folders = [self.folder] if self.staged is None else [self.staged, self.folder]
+        return [path for path in (f.joinpath(*parts) for f in folders) if path.is_file()]
 
 
 def path_prefix(base_url: str) -> str:
@@ -179,7 +184,7 @@ class DevServer:
         # The inputs of the last build, for the next to read only the files that changed
         # since; None: the next reads them all.
         self.inputs: fingerprint.Inputs | None = None
-        self.snapshot, _ = self._build(1, "/")
+        self.snapshot = self._build(1, "/")
         handler = type("Handler", (_Handler,), {"dev": self})
         self.http = ThreadingHTTPServer((HOST, port), handler)
         self.http.daemon_threads = True
@@ -197,28 +202,40 @@ class DevServer:
         self,
         generation: int,
         previous_prefix: str,
-        search: bool = True,
-        ahead: ShardsAhead | None = None,
         inputs: fingerprint.Inputs | None = None,
-    ) -> tuple[Snapshot, ShardsAhead | None]:
-        """The build as served, and (without `search`) the search shards it started, for
-        the build of the index to take (`ahead`) and the caller to stop."""
+        shown: list[Snapshot] | None = None,
+    ) -> Snapshot:
+        """The build as served. With `shown`, its pages are served (and reported) once
+        rendered, from its staging folder, while it makes the search index; that first
+        snapshot is appended to `shown`."""
         start = time.perf_counter()
         folder = self.project / SERVE_FOLDER
+
+        def pages_ready(pages: RenderedPages) -> None:
+            assert shown is not None
+            prefix = path_prefix(pages.site.config.base_url)
+            seconds = time.perf_counter() - start
+            counts = pages.rendered, pages.pages
+            snapshot = Snapshot(
+                generation, folder, pages.problems, prefix, seconds, *counts, staged=pages.staged
+            )
+            shown.append(snapshot)
+            self._publish(snapshot)
+            self.report(snapshot)
+
         self.inputs = None
         try:
             report = build(
                 self.project,
                 folder,
                 self.base_url,
-                search=search,
                 private=True,
-                ahead=ahead,
                 inputs=inputs,
+                pages_ready=pages_ready if shown is not None else None,
             )
         except (OutputRefused, WriteFailed) as error:
             problem = Problem(Location(str(folder)), f"could not build the site to serve: {error}")
-            return Snapshot(generation, None, (problem,), previous_prefix, 0.0), None
+            return Snapshot(generation, None, (problem,), previous_prefix, 0.0)
         self.inputs = report.inputs
         seconds = time.perf_counter() - start
         if report.site is not None:
@@ -228,53 +245,49 @@ class DevServer:
             prefix = path_prefix(configured) if configured else previous_prefix
         served = folder if report.ok else None
         rendered, pages = report.counts.get("rendered", 0), report.counts.get("pages", 0)
-        snapshot = Snapshot(
-            generation, served, tuple(report.problems), prefix, seconds, rendered, pages
-        )
-        return snapshot, report.shards_ahead
+        problems = tuple(report.problems)
+        return Snapshot(generation, served, problems, prefix, seconds, rendered, pages)
 
     def rebuild(self, changed: Collection[str] | None = None) -> Snapshot:
-        """Build the pages again and tell every open page, then make the search index of
-        what changed; returns the last build, with the time of both.
+        """Build again: the pages are served, and every open page told, as soon as they
+        are rendered; the build then makes the search index of what changed and puts the
+        site in place. Returns the build, with the time until its pages were served.
 
-        `changed`: the paths the watcher saw change. The pages build then reads only
-        those of the inputs (20,000 files to stat at 5,000 stories, 0.2-0.3 s); the
-        index build reads them all, and so makes again, with a reload, any page a change
-        the watcher missed should have changed.
+        `changed`: the paths the watcher saw change. The build then reads only those of
+        the inputs (20,000 files to stat at 5,000 stories, 0.2-0.3 s). Every input is
+        read after it, and a change the watcher missed is built then, with a reload.
         """
         generation = self.snapshot.generation + 1
         hinted = None
         if changed and self.inputs is not None:
             hinted = fingerprint.read_again(self.project, self.base_url, self.inputs, changed)
-        pages, ahead = self._build(generation, self.snapshot.prefix, search=False, inputs=hinted)
-        if hinted is not None and pages.ok and not pages.pages:
-            # Nothing changed, as far as the watcher saw: made sure of from every input.
-            pages, ahead = self._build(generation, self.snapshot.prefix, search=False)
-        try:
-            self._publish(pages)
-            self.report(pages)
-            if not pages.ok or not pages.pages:
-                return pages  # errors to fix first, or nothing changed: no index to make
-            # Pagefind is already at work on the shards of the pages that changed.
-            indexed, _ = self._build(pages.generation, pages.prefix, ahead=ahead)
-        finally:
-            if ahead is not None:
-                ahead.stop()
-        if indexed.rendered or not indexed.ok:
-            # A save since changed pages again, or the index failed: the pages reload.
-            indexed = dataclasses.replace(indexed, generation=pages.generation + 1)
-        seconds = pages.seconds + indexed.seconds
-        indexed = dataclasses.replace(
-            indexed, seconds=seconds, pages_seconds=pages.seconds, rendered=pages.rendered
-        )
-        self._publish(indexed)
-        if indexed.generation == pages.generation and indexed.problems == pages.problems:
-            self.log(
-                f"build {indexed.generation}: search index made, {seconds * 1000:.0f} ms in all"
-            )
+        built = self._saved(generation, hinted)
+        if hinted is not None and built.ok:
+            full = fingerprint.read_inputs(self.project, self.base_url)
+            if self.inputs is None or full.digest != self.inputs.digest:
+                # A change the watcher did not report (or, with nothing rendered, none).
+                built = self._saved(built.generation + 1 if built.pages else generation, full)
+        return built
+
+    def _saved(self, generation: int, inputs: fingerprint.Inputs | None) -> Snapshot:
+        """A build of a save, its pages served as soon as they are rendered."""
+        shown: list[Snapshot] = []
+        built = self._build(generation, self.snapshot.prefix, inputs, shown)
+        if not shown:  # errors to fix first, or nothing changed: no page was served yet
+            self._publish(built)
+            self.report(built)
+            return built
+        pages = shown[0]
+        if not built.ok or built.problems != pages.problems:
+            # The index failed, or warned: the pages reload to show it.
+            built = dataclasses.replace(built, generation=generation + 1)
+        built = dataclasses.replace(built, pages_seconds=pages.seconds)
+        self._publish(built)
+        if built.generation == pages.generation:
+            self.log(f"build {generation}: search index made, {built.seconds * 1000:.0f} ms in all")
         else:
-            self.report(indexed)
-        return indexed
+            self.report(built)
+        return built
 
     def _publish(self, snapshot: Snapshot) -> None:
         with self.changed:
@@ -450,12 +463,11 @@ class _Handler(BaseHTTPRequestHandler):
     @staticmethod
     def read(snapshot: Snapshot, relative: str) -> bytes | None:
         """The file's bytes, or None. A rebuild may be replacing it: the page then gets
-        the rebuild's event and loads again."""
-        found = snapshot.file(relative)
-        if found is None:
-            return None
-        with contextlib.suppress(OSError):
-            return found.read_bytes()
+        the rebuild's event and loads again. A file moved from the staging folder since it
+        was found there is read where it went."""
+        for found in snapshot.files(relative):
+            with contextlib.suppress(OSError):
+                return found.read_bytes()
         return None
 
     def stream_events(self) -> None:

@@ -631,19 +631,31 @@ def test_a_changed_card_template_shows_on_every_list_at_the_next_build(project: 
 
 
 @pytest.mark.parametrize("edit", [add_story, delete_story, edit_title, edit_seed])
-def test_pages_built_first_then_their_index_make_the_site_a_clean_build_makes(
+def test_the_pages_a_build_shows_before_its_index_are_the_pages_it_puts_in_place(
     project: Path, edit: Callable[[Path, random.Random], None]
 ) -> None:
-    """As serve builds a save: the pages with the index as it was, then the index."""
+    """What serve serves while Pagefind works, the staging folder over the output folder,
+    is the site the build then puts in place, but its search index and deleted pages."""
+    from sitegen.build import RenderedPages
     from sitegen.build import build as build_site
 
     output = project / "output"
+    assert build_site(project, output).ok
+    before = tree(output)
     edit(project, random.Random(5))
-    first = build_site(project, output, search=False)
-    assert first.ok and first.counts["rendered"] > 0
-    second = build_site(project, output)
-    assert second.ok and second.counts["rendered"] == 0  # the pages were already there
-    assert tree(output) == clean_build(project, project.parent)
+    shown: dict[str, bytes] = {}
+
+    def pages_ready(pages: RenderedPages) -> None:
+        assert pages.rendered > 0 and tree(output) == before  # nothing in place yet
+        shown.update(before)
+        shown.update(tree(pages.staged))
+
+    assert build_site(project, output, pages_ready=pages_ready).ok
+    built = tree(output)
+    assert built == clean_build(project, project.parent)
+    pages = {path for path in built if not path.startswith("pagefind/")}
+    assert {path: shown[path] for path in pages} == {path: built[path] for path in pages}
+    assert set(shown) - set(built) <= set(before) - set(built)  # only what the build deleted
 
 
 def test_cached_keeps_a_fragment_only_for_arguments_it_can_key(project: Path) -> None:
