@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from . import fingerprint
 from .anchor_record import Record, merge, write_record
-from .errors import Problem, Problems
+from .errors import BuildCancelled, Problem, Problems
 from .manifest import (
     Previous,
     forget_written,
@@ -62,6 +63,7 @@ class BuildReport:
     progress: Progress | None = None  # told when each stage starts (a bar on a terminal)
     anchor_record: Record = field(default_factory=dict)  # to keep once built
     skipped: bool = False  # nothing changed since the last build into the output folder
+    cancelled: bool = False  # stopped on request, before anything was put in place
     # What `build` did with the site's files and HTML pages (check keeps them in `files`).
     counts: dict[str, int] = field(default_factory=dict)
     inputs: fingerprint.Inputs | None = None  # as `build` read them (or was given them)
@@ -290,6 +292,7 @@ def build(
     private: bool = False,
     inputs: fingerprint.Inputs | None = None,
     pages_ready: Callable[[RenderedPages], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> BuildReport:
     """Build the site at `project` into `output`; nothing is written unless all is well.
 
@@ -306,7 +309,9 @@ def build(
 
     `pages_ready` is called once the pages are rendered without an error, before the
     search index is made and anything is put in place: serve shows a save's pages from
-    the staging folder and the output folder then, while Pagefind indexes them.
+    the staging folder and the output folder then, while Pagefind indexes them. Once
+    they are shown, setting `cancel` stops the build before it puts anything in place
+    (serve: a newer save came); the report is then `cancelled`.
 
     Raises output.OutputRefused when `output` is not a folder sitegen may replace, and
     output.WriteFailed when the disk refuses the site. Once the site is put in place,
@@ -340,7 +345,9 @@ def build(
     # collections walked the manifest, the site and the caches of serve, 0.3-0.4 s of
     # each of its builds at 5,000 stories. A build makes little cyclic garbage.
     with collector_paused(freeze=False):
-        return _build_changed(project, output, base_url, report, inputs, hold, private, pages_ready)
+        return _build_changed(
+            project, output, base_url, report, inputs, hold, private, pages_ready, cancel
+        )
 
 
 def _build_changed(
@@ -352,6 +359,7 @@ def _build_changed(
     hold: InterruptHold | None,
     private: bool,
     pages_ready: Callable[[RenderedPages], None] | None,
+    cancel: threading.Event | None,
 ) -> BuildReport:
     """`build` once the inputs are known to have changed since the build `output` holds."""
     from .render.fragments import FragmentStore
@@ -394,9 +402,16 @@ def _build_changed(
                 )
                 pages_ready(shown)
             if not problems.has_errors:
+                _check(cancel)
                 with _stage(report, "search"):
-                    _search_into(staging, reuse, pages, kept, problems, made_ahead)
+                    _search_into(staging, reuse, pages, kept, problems, made_ahead, cancel)
             _finish(report, problems, prepared)
+            if report.ok:
+                _check(cancel)
+        except BuildCancelled:
+            report.cancelled = True
+            report.site = None
+            return report
         finally:
             for shards in made_ahead:
                 shards.stop()
@@ -426,6 +441,11 @@ def _build_changed(
         files=len(staging.records), written=staging.written, unchanged=staging.unchanged
     )
     return report
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise BuildCancelled
 
 
 def _render_into(
@@ -519,6 +539,7 @@ def _search_into(
     kept: SearchInputs,
     problems: Problems,
     ahead: Sequence[ShardsAhead] = (),
+    cancel: threading.Event | None = None,
 ) -> None:
     """The search index of the pages in `staging`, made again only where pages changed.
 
@@ -627,7 +648,7 @@ def _search_into(
         return [(path, found[indexed[path]].input) for path in pages[shard]]
 
     sizes = {shard: len(paths) for shard, paths in pages.items()}
-    bundles = index_shards(sizes, read, stale, words_by_shard, stale_words, made_ahead)
+    bundles = index_shards(sizes, read, stale, words_by_shard, stale_words, made_ahead, cancel)
     if isinstance(bundles, Problem):
         problems.extend([bundles])
         return

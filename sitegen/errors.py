@@ -115,6 +115,10 @@ class ContentError(Exception):
         self.problems = problems
 
 
+class BuildCancelled(Exception):
+    """Raised inside a build that was asked to stop (serve: a newer save came)."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint for a misspelt key or id, or '' when nothing is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)

@@ -61,12 +61,12 @@ import subprocess
 import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
-from .errors import Location, Problem
+from .errors import BuildCancelled, Location, Problem
 
 SEARCH_FOLDER = "pagefind"
 SHARDS_FILE = f"{SEARCH_FOLDER}/shards.json"
@@ -96,6 +96,7 @@ TIMEOUT_SECONDS = 300  # for one bundle; Pagefind indexes 1,000 story pages in s
 # words 1.50 s, and 64 shards about a quarter longer than 32 (bench/RESULTS.md).
 PAGES_PER_SHARD = 200
 MAX_SHARDS = 32
+CANCEL_POLL_SECONDS = 0.05  # how soon a cancelled build's Pagefind processes are stopped
 
 SearchInput: TypeAlias = str
 """What Pagefind reads of one page, as a small HTML document (see `search_input`)."""
@@ -560,6 +561,7 @@ def index_shards(
     words: Mapping[int, ShardWords] | None = None,
     only_words: Collection[int] | None = None,
     ahead: Mapping[int, Callable[[], dict[str, bytes] | str]] | None = None,
+    cancel: threading.Event | None = None,
 ) -> Bundles | Problem:
     """Shards of the index of a site of `len(sizes)` shards: those in `only`, else all.
 
@@ -573,7 +575,8 @@ def index_shards(
     `words.json` included), or the problem of the first bundle Pagefind failed on. As
     many Pagefind processes run at once as this process may use CPUs (or SITEGEN_JOBS
     says). A shard in `ahead` is not indexed here: its Pagefind files are what that
-    callable gives (search_ahead), once it has them.
+    callable gives (search_ahead), once it has them. When `cancel` is set, the Pagefind
+    processes are stopped and BuildCancelled raised, without waiting for `ahead`'s.
     """
     count = len(sizes)
     jobs: dict[tuple[str, int], Callable[[], Sequence[tuple[str, SearchInput]]]] = {
@@ -605,21 +608,30 @@ def index_shards(
             return ahead[number]()
         return services[job].index(jobs[job]())
 
-    with ThreadPoolExecutor(min(_process_count(), len(jobs))) as pool:
-        futures = {pool.submit(index, job): job for job in order}
-        try:
-            for future in as_completed(futures):
+    pool = ThreadPoolExecutor(min(_process_count(), len(jobs)))
+    futures = {pool.submit(index, job): job for job in order}
+    cancelled = False
+    try:
+        pending = set(futures)
+        while pending and failed is None:
+            poll = None if cancel is None else CANCEL_POLL_SECONDS
+            done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
+            if cancel is not None and cancel.is_set():
+                cancelled = True
+                raise BuildCancelled
+            for future in done:
                 job = futures[future]
                 results[job] = future.result()
-                if isinstance(results[job], str):
+                if isinstance(results[job], str) and failed is None:
                     failed = job  # the build fails: the other bundles are not needed
-                    break
-        finally:
-            # On a failure or an interrupt, the bundles not done are not waited for.
-            for future in futures:
-                future.cancel()
-            for service in services.values():
-                service.stop()
+    finally:
+        # On a failure, a cancel or an interrupt, the bundles not done are not waited for.
+        for future in futures:
+            future.cancel()
+        for service in services.values():
+            service.stop()
+        # Cancelled, a thread may wait on a shard made ahead, which its owner stops.
+        pool.shutdown(wait=not cancelled)
     if failed is not None:
         return _failed(str(results[failed]), _bundle_folder(*failed))
     bundles = Bundles({}, {}, buckets)

@@ -562,6 +562,42 @@ def test_a_shard_that_fails_is_a_problem_and_stops_the_others(
     assert problem.location.path.startswith("pagefind/")
 
 
+def test_a_cancelled_index_stops_its_pagefinds_and_waits_for_no_shard_made_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example_site: Path
+) -> None:
+    """serve cancels a build's index when a newer save comes: its own Pagefinds (here,
+    ones that would take a minute) are stopped, and a shard made ahead, which its owner
+    stops afterwards, is not waited for."""
+    import threading
+
+    from sitegen.errors import BuildCancelled
+
+    real = search.pagefind_executable()
+    monkeypatch.setenv(
+        "PAGEFIND_BINARY_PATH", fake_pagefind(tmp_path, f'sleep 60\nexec {real} "$@"')
+    )
+    pages = story_copies(example_site, 8)
+    by_shard: dict[int, list[tuple[str, SearchInput]]] = {shard: [] for shard in range(4)}
+    for path, page in sorted(pages):
+        by_shard[shard_of(path, 4)].append((path, page))
+    cancel, released = threading.Event(), threading.Event()
+
+    def read(shard: int) -> list[tuple[str, SearchInput]]:
+        cancel.set()  # as a save comes while Pagefind works
+        return by_shard[shard]
+
+    def made_ahead() -> str:
+        assert released.wait(30)  # until its owner stops it, after index_shards
+        return "stopped"
+
+    sizes = {shard: len(found) for shard, found in by_shard.items()}
+    started = time.monotonic()
+    with pytest.raises(BuildCancelled):
+        search.index_shards(sizes, read, ahead={0: made_ahead}, cancel=cancel)
+    assert time.monotonic() - started < 10
+    released.set()
+
+
 # -- Pagefind missing, failing, hanging --------------------------------------------------
 
 

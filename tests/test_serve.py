@@ -250,6 +250,53 @@ def test_a_save_is_served_before_its_search_index_is_made(
     assert built == clean_build(project, tmp_path)
 
 
+def test_a_save_while_the_index_is_made_stops_that_build_and_is_built_at_once(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second save during the first one's search index: the first build stops before it
+    puts anything in place, and the next builds both saves; serve's folder then holds
+    what `build` makes."""
+    from sitegen import build as build_module
+
+    lines: list[str] = []
+    dev = DevServer(project, port=0, log=lines.append)
+    indexing, go_on = threading.Event(), threading.Event()
+    search_into = build_module._search_into
+
+    def held(*arguments: Any) -> None:
+        indexing.set()
+        assert go_on.wait(WAIT)
+        search_into(*arguments)
+
+    monkeypatch.setattr(build_module, "_search_into", held)
+    story = project / "content" / "stories" / "one.yaml"
+    dev.start()
+    time.sleep(0.3)  # let the watcher start
+    try:
+        edit(story, "raises the river tax", "keeps the tax")
+        assert indexing.wait(WAIT), "the first save's index was not started"
+        first = dev.snapshot.generation
+        page = dev.snapshot.file("stories/one/index.html")
+        assert page is not None and "Council keeps the tax" in page.read_text("utf-8")
+        edit(story, "keeps the tax", "cuts the tax")
+        deadline = time.monotonic() + WAIT
+        while not dev.saves.cancel.is_set():  # the watcher saw the second save
+            assert time.monotonic() < deadline, "the second save was not seen"
+            time.sleep(0.05)
+        go_on.set()
+        while not any(": search index made," in line for line in lines):
+            assert time.monotonic() < deadline, "the second save's index was not made"
+            time.sleep(0.05)
+        assert dev.snapshot.generation == first + 1 and dev.snapshot.staged is None
+        built = tree(project / ".sitegen" / "serve")
+    finally:
+        go_on.set()
+        dev.stop()
+    assert f"build {first}: stopped for a newer save" in lines
+    assert "Council cuts the tax" in built["stories/one/index.html"].decode("utf-8")
+    assert built == clean_build(project, tmp_path)
+
+
 @pytest.mark.parametrize(
     "request_path",
     # The built site is in .sitegen/serve/ of the project: two levels up is the project.
