@@ -14,7 +14,9 @@ project. A save gives two times: when its pages were served (the open page reloa
 then) and when its search index was made after them. Last, in a new process (as after
 `sitegen serve` is started again), one more save: the first save of a process has
 none of what serve keeps in memory, and takes the cards of the lists from the store
-on disk (.sitegen/fragments.sqlite).
+on disk (.sitegen/fragments.sqlite). Before that, through the watcher, a second save
+0.2 s after the pages of a first one were served, while that one's index is being
+made: when the second save's pages were served and its index made.
 """
 
 from __future__ import annotations
@@ -49,6 +51,44 @@ def saves(server: DevServer, story: Path, edits: list[str]) -> None:
     print(f"story put back: {timing(server.rebuild({str(story)}))}", flush=True)
 
 
+def quick_saves(server: DevServer, story: Path, gap: float) -> None:
+    """Through the watcher, as an editor saves: a save, then another `gap` seconds after
+    the first one's pages are served, while its index is being made. Prints when the
+    second save's pages were served and its index made, counted from that save."""
+    original = story.read_text(encoding="utf-8")
+    title, rest = original.split("\n", 1)
+    lines: list[str] = []
+    server.log = lines.append
+    server.start()
+    time.sleep(0.5)  # let the watcher start
+    try:
+        before = server.snapshot.generation
+        story.write_text(f"{title} (quick one)\n{rest}", encoding="utf-8")
+        first = server.wait_for_change(before, 60)
+        time.sleep(gap)
+        saved = time.perf_counter()
+        story.write_text(f"{title} (quick two)\n{rest}", encoding="utf-8")
+        served = indexed = None
+        while indexed is None and time.perf_counter() - saved < 120:
+            page = server.snapshot.file(f"stories/{story.stem}/index.html")
+            if served is None and page is not None and "quick two" in page.read_text("utf-8"):
+                served = time.perf_counter() - saved
+            done = [line for line in lines if ": search index made," in line]
+            if served is not None and done and f"build {server.snapshot.generation}:" in done[-1]:
+                indexed = time.perf_counter() - saved
+            time.sleep(0.01)
+        stopped = any("stopped for a newer save" in line for line in lines)
+        print(
+            f"second save {gap:.1f} s after the first one's pages (build {first.generation}): "
+            f"pages served after {served or float('nan'):.2f} s, index made after "
+            f"{indexed or float('nan'):.2f} s; first build stopped: {stopped}",
+            flush=True,
+        )
+    finally:
+        story.write_text(original, encoding="utf-8")
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path, help="a sitegen project, such as bench/run's corpus")
@@ -66,7 +106,7 @@ def main() -> None:
         return
     print(f"first build: {seconds:.2f} s", flush=True)
     saves(server, story, ["(serve zqx)", "(serve zqx zqx)"])
-    server.stop()
+    quick_saves(server, story, gap=0.2)
     # A new process, as `sitegen serve` started again: nothing kept in memory.
     command = [sys.executable, __file__, "--restarted", str(project)]
     subprocess.run(command, check=True)
