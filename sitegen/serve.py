@@ -260,7 +260,7 @@ class DevServer:
             self._publish(snapshot)
             self.report(snapshot)
 
-        self.inputs = None
+        since, self.inputs = self.inputs, None
         try:
             report = build(
                 self.project,
@@ -277,6 +277,7 @@ class DevServer:
         self.inputs = report.inputs
         seconds = time.perf_counter() - start
         if report.cancelled:
+            self.inputs = since  # what was built last: the next build reads what changed since
             return Snapshot(generation, folder, (), previous_prefix, seconds, cancelled=True)
         if report.site is not None:
             prefix = path_prefix(report.site.config.base_url)
@@ -301,10 +302,19 @@ class DevServer:
         read after it, and a change the watcher missed is built then, with a reload.
         """
         generation = self.snapshot.generation + 1
-        hinted = None
+        inputs = hinted = None
         if changed and self.inputs is not None:
-            hinted = fingerprint.read_again(self.project, self.base_url, self.inputs, changed)
-        built = self._saved(generation, hinted, cancel)
+            inputs = hinted = fingerprint.read_again(
+                self.project, self.base_url, self.inputs, changed
+            )
+            if hinted is not None and hinted.digest == self.inputs.digest:
+                # Nothing the last build did not have, as far as the watcher saw (a save
+                # of the same bytes, or one that build already read): made sure of from
+                # every input, and no build, nor reload, if so.
+                inputs, hinted = fingerprint.read_inputs(self.project, self.base_url), None
+                if inputs.digest == self.inputs.digest:
+                    return self.snapshot
+        built = self._saved(generation, inputs, cancel)
         if hinted is not None and built.ok and not built.cancelled:
             full = fingerprint.read_inputs(self.project, self.base_url)
             if self.inputs is None or full.digest != self.inputs.digest:
@@ -325,10 +335,10 @@ class DevServer:
         if built.cancelled:
             # Its pages went with its staging folder: the folder's are served until the
             # next build's, without a reload (the open page has the newer ones already).
-            served = dataclasses.replace(before, generation=generation, cancelled=True)
+            served = dataclasses.replace(before, generation=generation)
             self._publish(served)
             self.log(f"build {generation}: stopped for a newer save")
-            return served
+            return dataclasses.replace(served, cancelled=True)
         if not shown:  # errors to fix first, or nothing changed: no page was served yet
             self._publish(built)
             self.report(built)

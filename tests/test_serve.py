@@ -68,6 +68,22 @@ def clean_build(project: Path, scratch: Path) -> dict[str, bytes]:
     return tree(scratch / "out")
 
 
+def hold_search_index(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Builds stop before their search index, until let go: (reached it, let go)."""
+    from sitegen import build as build_module
+
+    indexing, go_on = threading.Event(), threading.Event()
+    search_into = build_module._search_into
+
+    def held(*arguments: Any) -> None:
+        indexing.set()
+        assert go_on.wait(WAIT)
+        search_into(*arguments)
+
+    monkeypatch.setattr(build_module, "_search_into", held)
+    return indexing, go_on
+
+
 def next_build(server: DevServer, generation: int) -> int:
     snapshot = server.wait_for_change(generation, WAIT)
     assert snapshot.generation > generation, "no rebuild within the time allowed"
@@ -218,18 +234,8 @@ def test_a_save_is_served_before_its_search_index_is_made(
 ) -> None:
     """The page reloads with the save while Pagefind indexes it; the index follows
     without another reload, and the site is then the one `build` makes."""
-    from sitegen import build as build_module
-
     dev = DevServer(project, port=0, log=lambda line: None)
-    indexing, go_on = threading.Event(), threading.Event()
-    search_into = build_module._search_into
-
-    def held(*arguments: Any) -> None:
-        indexing.set()
-        assert go_on.wait(WAIT)
-        search_into(*arguments)
-
-    monkeypatch.setattr(build_module, "_search_into", held)
+    indexing, go_on = hold_search_index(monkeypatch)
     try:
         edit(project / "content" / "stories" / "one.yaml", "raises the river tax", "keeps the tax")
         saving = threading.Thread(target=dev.rebuild)
@@ -256,19 +262,9 @@ def test_a_save_while_the_index_is_made_stops_that_build_and_is_built_at_once(
     """A second save during the first one's search index: the first build stops before it
     puts anything in place, and the next builds both saves; serve's folder then holds
     what `build` makes."""
-    from sitegen import build as build_module
-
     lines: list[str] = []
     dev = DevServer(project, port=0, log=lines.append)
-    indexing, go_on = threading.Event(), threading.Event()
-    search_into = build_module._search_into
-
-    def held(*arguments: Any) -> None:
-        indexing.set()
-        assert go_on.wait(WAIT)
-        search_into(*arguments)
-
-    monkeypatch.setattr(build_module, "_search_into", held)
+    indexing, go_on = hold_search_index(monkeypatch)
     story = project / "content" / "stories" / "one.yaml"
     dev.start()
     time.sleep(0.3)  # let the watcher start
@@ -295,6 +291,23 @@ def test_a_save_while_the_index_is_made_stops_that_build_and_is_built_at_once(
     assert f"build {first}: stopped for a newer save" in lines
     assert "Council cuts the tax" in built["stories/one/index.html"].decode("utf-8")
     assert built == clean_build(project, tmp_path)
+
+
+def test_a_save_already_built_makes_no_build_and_no_reload(project: Path) -> None:
+    """The watcher may report a save that a build already read (every input is read after
+    each build) or a save of the same bytes: nothing to build, nor to reload."""
+    lines: list[str] = []
+    dev = DevServer(project, port=0, log=lines.append)
+    story = project / "content" / "stories" / "one.yaml"
+    try:
+        edit(story, "raises the river tax", "keeps the tax")
+        assert dev.rebuild({str(story)}).generation == 2
+        built = len(lines)
+        story.write_text(story.read_text(encoding="utf-8"), encoding="utf-8")
+        assert dev.rebuild({str(story)}).generation == 2
+        assert dev.snapshot.generation == 2 and len(lines) == built
+    finally:
+        dev.stop()
 
 
 @pytest.mark.parametrize(
