@@ -424,8 +424,8 @@ def test_a_save_s_search_shard_is_made_once_while_its_pages_are_built(
 def test_a_save_s_pages_read_only_the_inputs_the_watcher_saw_change(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pages build reads the saved file alone; the index build reads every input, and
-    a change the watcher missed is built then, with a second reload."""
+    """A save's build reads the saved file alone; every input is read after it, and a
+    change the watcher missed is built then, with a second reload."""
     from sitegen import fingerprint
 
     stories = project / "content" / "stories"
@@ -442,9 +442,9 @@ def test_a_save_s_pages_read_only_the_inputs_the_watcher_saw_change(
         edit(stories / "one.yaml", "raises the river tax", "keeps the tax")
         saved = dev.rebuild({str(stories / "one.yaml")})
         assert saved.ok and saved.generation == 2 and saved.rendered > 0
-        assert len(full_reads) == 1  # the index build's, after the pages were served
-        # A save the watcher did not report, then one it did: the pages of the second
-        # come first, then the index build finds the first and reloads the pages.
+        assert len(full_reads) == 1  # after the build, its pages served and indexed
+        # A save the watcher did not report, then one it did: the second is built
+        # first, then the read of every input finds the first, built with a reload.
         seed = next((project / "seeds").glob("*.txt"))
         seed.write_text(seed.read_text(encoding="utf-8") + "\nA line added.\n", "utf-8")
         edit(stories / "one.yaml", "keeps the tax", "cuts the tax")
