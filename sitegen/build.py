@@ -402,12 +402,12 @@ def _build_changed(
                 )
                 pages_ready(shown)
             if not problems.has_errors:
-                _check(cancel)
+                _stop_if_cancelled(cancel)
                 with _stage(report, "search"):
                     _search_into(staging, reuse, pages, kept, problems, made_ahead, cancel)
             _finish(report, problems, prepared)
             if report.ok:
-                _check(cancel)
+                _stop_if_cancelled(cancel)
         except BuildCancelled:
             report.cancelled = True
             report.site = None
@@ -443,7 +443,7 @@ def _build_changed(
     return report
 
 
-def _check(cancel: threading.Event | None) -> None:
+def _stop_if_cancelled(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise BuildCancelled
 

@@ -180,25 +180,25 @@ class Saves:
     """
 
     def __init__(self) -> None:
-        self.noted = threading.Condition()
+        self.condition = threading.Condition()
         self.paths: set[str] | None = set()  # None: read every input
         self.waiting = False
         self.cancel = threading.Event()
 
     def note(self, paths: Collection[str] | None) -> None:
-        with self.noted:
+        with self.condition:
             if paths is None or self.paths is None:
                 self.paths = None
             else:
                 self.paths.update(paths)
             self.waiting = True
             self.cancel.set()
-            self.noted.notify_all()
+            self.condition.notify_all()
 
     def take(self, timeout: float) -> tuple[bool, set[str] | None]:
         """Whether anything was saved within `timeout` seconds, and the paths saved."""
-        with self.noted:
-            if not self.noted.wait_for(lambda: self.waiting, timeout):
+        with self.condition:
+            if not self.condition.wait_for(lambda: self.waiting, timeout):
                 return False, None
             paths, self.paths, self.waiting = self.paths, set(), False
             self.cancel.clear()
@@ -220,7 +220,7 @@ class DevServer:
         # since; None: the next reads them all.
         self.inputs: fingerprint.Inputs | None = None
         self.saves = Saves()
-        self.snapshot = self._build(1, "/")
+        self.snapshot, _ = self._build(1, "/")
         handler = type("Handler", (_Handler,), {"dev": self})
         self.http = ThreadingHTTPServer((HOST, port), handler)
         self.http.daemon_threads = True
@@ -239,26 +239,26 @@ class DevServer:
         generation: int,
         previous_prefix: str,
         inputs: fingerprint.Inputs | None = None,
-        shown: list[Snapshot] | None = None,
         cancel: threading.Event | None = None,
-    ) -> Snapshot:
-        """The build as served. With `shown`, its pages are served (and reported) once
-        rendered, from its staging folder, while it makes the search index; that first
-        snapshot is appended to `shown`."""
+        show_pages: bool = False,
+    ) -> tuple[Snapshot, Snapshot | None]:
+        """The build as served; with `show_pages`, also the snapshot that served its pages
+        once they were rendered, from its staging folder, while it made the search index
+        (None when it showed none: an error first, nothing changed)."""
         start = time.perf_counter()
         folder = self.project / SERVE_FOLDER
+        shown: Snapshot | None = None
 
         def pages_ready(pages: RenderedPages) -> None:
-            assert shown is not None
+            nonlocal shown
             prefix = path_prefix(pages.site.config.base_url)
             seconds = time.perf_counter() - start
             counts = pages.rendered, pages.pages
-            snapshot = Snapshot(
+            shown = Snapshot(
                 generation, folder, pages.problems, prefix, seconds, *counts, staged=pages.staged
             )
-            shown.append(snapshot)
-            self._publish(snapshot)
-            self.report(snapshot)
+            self._publish(shown)
+            self.report(shown)
 
         since, self.inputs = self.inputs, None
         try:
@@ -268,17 +268,17 @@ class DevServer:
                 self.base_url,
                 private=True,
                 inputs=inputs,
-                pages_ready=pages_ready if shown is not None else None,
+                pages_ready=pages_ready if show_pages else None,
                 cancel=cancel,
             )
         except (OutputRefused, WriteFailed) as error:
             problem = Problem(Location(str(folder)), f"could not build the site to serve: {error}")
-            return Snapshot(generation, None, (problem,), previous_prefix, 0.0)
+            return Snapshot(generation, None, (problem,), previous_prefix, 0.0), None
         self.inputs = report.inputs
         seconds = time.perf_counter() - start
         if report.cancelled:
             self.inputs = since  # what was built last: the next build reads what changed since
-            return Snapshot(generation, folder, (), previous_prefix, seconds, cancelled=True)
+            return Snapshot(generation, folder, (), previous_prefix, seconds, cancelled=True), shown
         if report.site is not None:
             prefix = path_prefix(report.site.config.base_url)
         else:  # a build that failed early, or found nothing to do
@@ -287,7 +287,7 @@ class DevServer:
         served = folder if report.ok else None
         rendered, pages = report.counts.get("rendered", 0), report.counts.get("pages", 0)
         problems = tuple(report.problems)
-        return Snapshot(generation, served, problems, prefix, seconds, rendered, pages)
+        return Snapshot(generation, served, problems, prefix, seconds, rendered, pages), shown
 
     def rebuild(
         self, changed: Collection[str] | None = None, cancel: threading.Event | None = None
@@ -330,8 +330,7 @@ class DevServer:
     ) -> Snapshot:
         """A build of a save, its pages served as soon as they are rendered."""
         before = self.snapshot
-        shown: list[Snapshot] = []
-        built = self._build(generation, self.snapshot.prefix, inputs, shown, cancel)
+        built, pages = self._build(generation, self.snapshot.prefix, inputs, cancel, True)
         if built.cancelled:
             # Its pages went with its staging folder: the folder's are served until the
             # next build's, without a reload (the open page has the newer ones already).
@@ -339,11 +338,10 @@ class DevServer:
             self._publish(served)
             self.log(f"build {generation}: stopped for a newer save")
             return dataclasses.replace(served, cancelled=True)
-        if not shown:  # errors to fix first, or nothing changed: no page was served yet
+        if pages is None:  # errors to fix first, or nothing changed: no page was served yet
             self._publish(built)
             self.report(built)
             return built
-        pages = shown[0]
         if not built.ok or built.problems != pages.problems:
             # The index failed, or warned: the pages reload to show it.
             built = dataclasses.replace(built, generation=generation + 1)

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from sitegen.cli import main
-from sitegen.serve import DevServer
+from sitegen.serve import DevServer, Snapshot, _Handler
 from tests.support.projects import copy_project, tree
 
 SITES = Path(__file__).parent / "sites"
@@ -308,6 +308,25 @@ def test_a_save_already_built_makes_no_build_and_no_reload(project: Path) -> Non
         assert dev.snapshot.generation == 2 and len(lines) == built
     finally:
         dev.stop()
+
+
+def test_a_build_s_staged_files_are_served_first_and_found_again_once_moved(
+    tmp_path: Path,
+) -> None:
+    folder, staged = tmp_path / "serve", tmp_path / "staging"
+    for root, text in ((folder, "as it was"), (staged, "saved")):
+        (root / "stories" / "one").mkdir(parents=True)
+        (root / "stories" / "one" / "index.html").write_text(text, encoding="utf-8")
+    (folder / "index.html").write_text("front page", encoding="utf-8")
+    snapshot = Snapshot(2, folder, (), "/", 0.0, staged=staged)
+    assert _Handler.read(snapshot, "stories/one/index.html") == b"saved"
+    assert _Handler.read(snapshot, "index.html") == b"front page"  # not changed: not staged
+    assert _Handler.read(snapshot, "../serve/index.html") is None
+    # The build puts the file in place between finding it staged and reading it.
+    found = snapshot.files("stories/one/index.html")
+    (staged / "stories" / "one" / "index.html").replace(folder / "stories" / "one" / "index.html")
+    assert not found[0].exists()
+    assert _Handler.read(snapshot, "stories/one/index.html") == b"saved"
 
 
 @pytest.mark.parametrize(
