@@ -8,10 +8,14 @@ files it made. A row each, so that a build writes only the rows that differ
 from what it read (re-encoding 37,000 files' records as one JSON file took
 0.3 s of a one-story rebuild at 5,000 stories). The next build into the same
 folder reuses a unit whose key is unchanged, leaving its files in place in the
-output folder (output.Staging), but only when the previous output is the
-folder this build wrote (same inode) and each of those files still has the
-size, time and inode noted here: a file edited or replaced by hand is
-rendered again.
+output folder (output.Staging), but only when each of those files still holds the
+bytes noted here: a file edited or replaced by hand is rendered again.
+
+A file is known unchanged by its size, time and inode, as noted; one whose
+status changed is read, and kept when its bytes are still those noted. So a
+folder restored with its `.sitegen/` from a cache (a CI run's, see the Pages
+workflow) or copied back, where every file is new to the disk, is reused
+after a read instead of being rendered again.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +106,8 @@ def read_manifest(project: Path, output: Path) -> Manifest | None:
             same_folder = output.stat().st_ino == written[1].folder_inode
         except OSError:
             return None
-        return written[1] if same_folder else None
+        if same_folder:
+            return written[1]
     if not path.is_file():
         return None
     try:
@@ -122,8 +128,6 @@ def read_manifest(project: Path, output: Path) -> Manifest | None:
                 },
                 search=dict(connection.execute("SELECT page, entry FROM search")),
             )
-        if output.stat().st_ino != manifest.folder_inode:
-            return None  # the folder was replaced since: not the build described
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError):
         return None
     return manifest
@@ -226,24 +230,49 @@ class Previous:
         self.output = output
         self.manifest = manifest
         self.trusted = trusted
+        # Files found intact by their bytes, with their status now: the manifest stays
+        # as read, for write_manifest to tell which rows changed.
+        self.reread: dict[str, FileRecord] = {}
         self._prefix = f"{output}{os.sep}"  # a string: a Path per file costs more than its stat
 
+    def record(self, path: str) -> FileRecord:
+        """The record of a file of the previous build, with its status as `intact` found it."""
+        return self.reread.get(path) or self.manifest.files[path]
+
     def intact(self, path: str) -> bool:
-        """Whether the file is still as the previous build wrote it."""
+        """Whether the file still holds the bytes the previous build wrote."""
         record = self.manifest.files.get(path)
         if record is None:
             return False
-        if self.trusted:
+        if self.trusted or path in self.reread:
             return True
         try:
             status = os.stat(self._prefix + path, follow_symlinks=False)
         except OSError:
             return False
-        return (status.st_size, status.st_mtime_ns, status.st_ino) == (
+        if (status.st_size, status.st_mtime_ns, status.st_ino) == (
             record.size,
             record.mtime_ns,
             record.inode,
-        )
+        ):
+            return True
+        return status.st_size == record.size and self._same_bytes(path, record.digest)
+
+    def _same_bytes(self, path: str, digest: str) -> bool:
+        """Whether a file whose status changed still holds these bytes; if so, its status
+        now is noted (`reread`), so that the next build knows it by its status again."""
+        try:
+            descriptor = os.open(self._prefix + path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return False
+        with open(descriptor, "rb") as stream:
+            # The status before the read: a write during it changes the time, and the
+            # next build reads the file again.
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode) or file_digest(stream.read()) != digest:
+                return False
+        self.reread[path] = FileRecord(digest, status.st_size, status.st_mtime_ns, status.st_ino)
+        return True
 
     def reusable(self, unit: str, key: str) -> tuple[str, ...] | None:
         """The files of `unit`, when it was made under `key` and they are all intact."""

@@ -220,11 +220,11 @@ class Staging:
         try:
             if data is None:
                 assert self.previous is not None, "only a rebuild reuses files"
-                self._keep(path, self.previous.manifest.files[path])
+                self._keep(path, self.previous.record(path))
                 return
             digest = file_digest(data)
             if self.previous is not None and self.previous.same(path, digest):
-                self._keep(path, self.previous.manifest.files[path])
+                self._keep(path, self.previous.record(path))
                 return
             self._write(path, data, digest)
         except OSError as error:

@@ -129,6 +129,19 @@ jobs:
       - name: Check the content
         run: sitegen check --strict --format github
 
+      # The last publish's output/ and .sitegen/, so that the build renders only what
+      # changed since: at 5,000 stories, seconds instead of minutes. Each run saves
+      # its own and restores the newest. A missing or outdated cache costs only time:
+      # sitegen reads every file it keeps, and keeps it only if its bytes are right.
+      - if: github.event_name != 'pull_request'
+        uses: actions/cache@v5
+        with:
+          path: |
+            output
+            .sitegen
+          key: sitegen-${{ github.run_id }}-${{ github.run_attempt }}
+          restore-keys: sitegen-
+
       # base_url is where Pages serves this repository: https://<owner>.github.io/<repo>
       # for a project site, or the custom domain once one is set in the settings.
       - id: pages

@@ -403,6 +403,47 @@ def test_an_output_file_edited_by_hand_is_rendered_again(project: Path) -> None:
     assert page.read_bytes() == original
 
 
+def restore_from_a_cache(project: Path) -> None:
+    """output/ and .sitegen/ put back as a CI cache (or a copy) does: the same paths,
+    bytes and times, but every file and folder new to the disk (other inodes)."""
+    for name in ("output", ".sitegen"):
+        kept = project.parent / f"cached-{name}"
+        shutil.copytree(project / name, kept)
+        shutil.rmtree(project / name)
+        kept.rename(project / name)
+
+
+def test_an_output_restored_from_a_cache_is_reused_not_rendered_again(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = project / "output"
+    restore_from_a_cache(project)
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    capsys.readouterr()
+    assert build(project, output, "--verbose") == 0
+    counts = re.search(r"(\d+) pages: (\d+) rendered, (\d+) reused", capsys.readouterr().err)
+    assert counts is not None
+    pages, rendered, reused = map(int, counts.groups())
+    # The edited story's page and the lists that show its card; not the other stories.
+    assert 1 <= rendered < pages - len(stories(project)) + 1 and reused > rendered
+    assert tree(output) == clean_build(project, tmp_path)
+    capsys.readouterr()
+    assert build(project, output) == 0
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_a_restored_output_file_with_other_bytes_is_rendered_again(project: Path) -> None:
+    output = project / "output"
+    page = output / "stories" / stories(project)[1].stem / "index.html"
+    original = page.read_bytes()
+    restore_from_a_cache(project)
+    # The same size, so that only its bytes tell it apart.
+    page.write_bytes(original.replace(b"<html", b"<HTML", 1))
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    assert build(project, output) == 0
+    assert page.read_bytes() == original
+
+
 DYING_BUILD = """
 import os, signal, sys
 import sitegen.output as output

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
-from sitegen.manifest import FileRecord, Manifest, manifest_path, read_manifest, write_manifest
+from sitegen.manifest import (
+    FileRecord,
+    Manifest,
+    Previous,
+    file_digest,
+    manifest_path,
+    read_manifest,
+    write_manifest,
+)
 
 
 def a_manifest(output: Path) -> Manifest:
@@ -58,13 +67,35 @@ def test_a_manifest_that_does_not_read_is_no_manifest_and_is_written_anew(
     assert read_manifest(tmp_path, output) == manifest
 
 
-def test_a_manifest_of_a_replaced_output_folder_is_not_trusted(tmp_path: Path) -> None:
+def test_in_a_replaced_output_folder_a_file_is_reused_only_for_its_bytes(tmp_path: Path) -> None:
+    """A folder put back from a cache or a copy: every file is new to the disk, so each
+    one the build would reuse is read, and kept only if it holds the bytes noted."""
     output = tmp_path / "output"
     output.mkdir()
-    write_manifest(tmp_path, output, a_manifest(output))
+    pages = {"index.html": b"<p>front</p>", "feed.xml": b"<feed/>", "gone.html": b"x"}
+    for name, data in pages.items():
+        (output / name).write_bytes(data)
+    files = {}
+    for name, data in pages.items():
+        status = (output / name).stat()
+        files[name] = FileRecord(
+            file_digest(data), status.st_size, status.st_mtime_ns, status.st_ino
+        )
+    written = Manifest(folder_inode=output.stat().st_ino, files=files)
+    write_manifest(tmp_path, output, written)
     output.rename(tmp_path / "elsewhere")
-    output.mkdir()  # another folder (another inode) where the output was
-    assert read_manifest(tmp_path, output) is None
+    shutil.copytree(tmp_path / "elsewhere", output)  # another folder, other inodes
+    (output / "feed.xml").write_bytes(b"<FEED/>")  # the same size, other bytes
+    (output / "gone.html").unlink()
+    read = read_manifest(tmp_path, output)
+    assert read is not None
+    previous = Previous(output, read)
+    assert previous.intact("index.html")
+    assert not previous.intact("feed.xml")
+    assert not previous.intact("gone.html")
+    # The file read is known by its status now; the manifest read stays as it was.
+    assert previous.record("index.html").inode == (output / "index.html").stat().st_ino
+    assert read.files["index.html"] == files["index.html"]
 
 
 def test_a_manifest_changed_by_another_process_is_read_again(tmp_path: Path) -> None:

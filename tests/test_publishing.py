@@ -98,6 +98,7 @@ def test_workflow_uses_the_official_pages_actions_in_order() -> None:
     official = [
         "actions/checkout",
         "actions/setup-python",
+        "actions/cache",
         "actions/configure-pages",
         "actions/upload-pages-artifact",
     ]
@@ -140,7 +141,7 @@ def run_build_step(project: Path, base_url: str, tmp_path: Path) -> Path:
     """
     step = build_step()
     bin_folder = tmp_path / "bin"
-    bin_folder.mkdir()
+    bin_folder.mkdir(exist_ok=True)
     shim = bin_folder / "sitegen"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m sitegen "$@"\n', encoding="utf-8")
     shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
@@ -189,6 +190,29 @@ def test_the_workflows_build_step_publishes_under_the_prefix_it_is_given(
     assert stylesheet is not None and str(stylesheet["href"]).startswith(prefix + "static/")
     bundles = json.loads((site / "pagefind" / "shards.json").read_text("utf-8"))["bundles"]
     assert bundles and all((site / "pagefind" / b / "pagefind.js").is_file() for b in bundles)
+
+
+def test_the_cache_the_workflow_keeps_lets_the_next_publish_rewrite_nothing(
+    example_project: Path, tmp_path: Path
+) -> None:
+    """The next run, with nothing changed since: the build reuses every file of the
+    output restored from the cache, although each is new to the runner's disk."""
+    cache = step_using("build", "actions/cache")["with"]
+    paths = cache["path"].split()
+    site = run_build_step(example_project, "https://octo-org.github.io/news-digest", tmp_path)
+    assert sorted(paths) == sorted([".sitegen", site.relative_to(example_project).as_posix()])
+    # Each run saves a cache of its own, and restores the newest of the earlier ones.
+    assert "${{ github.run_id }}" in cache["key"]
+    assert cache["key"].startswith(cache["restore-keys"])
+    # What actions/cache does: a tar of the paths, unpacked in the next run's checkout.
+    archive = tmp_path / "cache.tar"
+    subprocess.run(["tar", "-cf", str(archive), *paths], cwd=example_project, check=True)
+    for path in paths:
+        shutil.rmtree(example_project / path)
+    subprocess.run(["tar", "-xf", str(archive)], cwd=example_project, check=True)
+    restored = {path: path.stat().st_ino for path in site.rglob("*") if path.is_file()}
+    run_build_step(example_project, "https://octo-org.github.io/news-digest", tmp_path)
+    assert {path: path.stat().st_ino for path in site.rglob("*") if path.is_file()} == restored
 
 
 # -- CNAME ------------------------------------------------------------------------------
