@@ -43,7 +43,7 @@ from .output import InterruptHold, Staging, check_output_folder
 # where they run, so that a build with nothing changed starts in a tenth of a second.
 if TYPE_CHECKING:
     from .cache_keys import Keys
-    from .load import RawProject
+    from .load import RawProject, YamlFile
     from .model import Site
     from .progress import Progress
     from .reuse import Reuse
@@ -225,7 +225,7 @@ def _prepare(
             cache = read_cache(project) if cached else None
             raw = load_project(project, problems, stories_unparsed=True, digests=digests)
         with _stage(report, "validate"):
-            context = _validation_context(project) if cache is not None else ""
+            context = _validation_context(project, raw.sources) if cache is not None else ""
             site = _validate(raw, problems, base_url, cache, context, digests)
             if cache is not None:
                 report.counts["stories reused"] = cache.reused
@@ -249,17 +249,21 @@ def _finish(report: BuildReport, problems: Problems, prepared: _Prepared | None)
         )
 
 
-def _validation_context(project: Path) -> str:
-    """What every story's validation depends on besides its own file and seeds."""
+def _validation_context(project: Path, sources: YamlFile | None) -> str:
+    """What every story's validation depends on besides its own file and seeds: of
+    sources.yaml only its ids, in order (a story names them; a source renamed or
+    recoloured does not change what the story is)."""
     from .cache_keys import digest
+    from .validate import read_sources
 
     parts: list[str | bytes] = [fingerprint.environment_digest()]
-    for name in ("site.yaml", "sources.yaml"):
-        path = project / "content" / name
-        try:
-            parts.append(path.read_bytes())
-        except OSError:  # missing or unreadable: load reported it
-            parts.append(b"-")
+    try:
+        parts.append((project / "content" / "site.yaml").read_bytes())
+    except OSError:  # missing or unreadable: load reported it
+        parts.append(b"-")
+    # Its problems are reported by the validation proper.
+    ids = read_sources(sources, Problems())
+    parts.append("-" if ids is None else "\n".join(["sources:", *ids]))
     return digest(parts)
 
 

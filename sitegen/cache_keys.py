@@ -7,7 +7,9 @@ cover all the page can show, and it is made from values, never from times:
 - the environment: sitegen's code and version, Python, the rendering libraries;
 - the theme: the page's template with those it extends, includes or imports (of
   the theme or of those it extends), and every static file;
-- the site: its configuration and sources, on every page (titles, badges, links);
+- the site: its configuration, on every page (titles, links);
+- the sources: for a story's files those the story shows (`Site.shown_sources`,
+  the only badges its page is given), for every other page all of them;
 - what the page itself shows: for a story page the validated story, for a list
   the stories it lists and the rest of its template context.
 
@@ -15,10 +17,10 @@ Values stand for themselves by `repr`, which for the frozen dataclasses of
 `model` spells out every field; a seed's repr carries the digest of its bytes
 instead of its text, and a story inside a list stands for itself by its key.
 A story the story cache holds stands for itself by the key it was validated
-under (story_cache.story_key: its file, its seeds' bytes, site.yaml,
-sources.yaml and sitegen), its path and its tags (which other stories' spellings
-decide): that key determines the validated story, and costs nothing to repeat,
-where the repr of 5,000 stories takes half a second of every rebuild.
+under (story_cache.story_key: its file, its seeds' bytes, site.yaml, the ids
+of sources.yaml and sitegen), its path and its tags (which other stories'
+spellings decide): that key determines the validated story, and costs nothing
+to repeat, where the repr of 5,000 stories takes half a second of every rebuild.
 """
 
 from __future__ import annotations
@@ -123,9 +125,11 @@ class Keys:
                 theme.name,
                 digest(static),
                 repr(site.config),
-                repr(sorted(site.sources.items())),
             ]
         )
+        self.site = site
+        self.all_sources = repr(sorted(site.sources.items()))
+        self._source_reprs = {source_id: repr(source) for source_id, source in site.sources.items()}
         self.templates = TemplateDigests(theme)
         self.validated = validated or {}
         self._stories: dict[str, str] = {}
@@ -135,12 +139,14 @@ class Keys:
         key = self._stories.get(story.slug)
         if key is None:
             template = self.templates("story.html")
+            reprs = self._source_reprs
+            shown = ", ".join(reprs.get(s, s) for s in self.site.shown_sources(story))
             validated = self.validated.get(story.location.path)
             if validated is None:
-                key = digest([self.site_key, template, repr(story)])
+                key = digest([self.site_key, template, shown, repr(story)])
             else:
                 key = _validated_story_key(
-                    self.site_key, template, validated, story.location.path, story.tags
+                    self.site_key, template, shown, validated, story.location.path, story.tags
                 )
             self._stories[story.slug] = key
         return key
@@ -151,7 +157,8 @@ class Keys:
 
     def page(self, template: str, page: str, context: Mapping[str, Any]) -> str:
         """The key of a page rendered from `template` at path `page` with `context`."""
-        parts = [self.site_key, self.templates(template), template, page]
+        # Every source: any page but a story's is given every badge.
+        parts = [self.site_key, self.all_sources, self.templates(template), template, page]
         for name in sorted(context):
             parts += [name, self.canonical(context[name])]
         return digest(parts)
@@ -182,7 +189,7 @@ class Keys:
 # the key's whole input, so a process may keep the keys it made (tags hash by value).
 @functools.lru_cache(maxsize=50_000)
 def _validated_story_key(
-    site_key: str, template: str, validated: str, path: str, tags: tuple[Tag, ...]
+    site_key: str, template: str, sources: str, validated: str, path: str, tags: tuple[Tag, ...]
 ) -> str:
     shown = f"validated {validated} {path} {tags!r}"
-    return digest([site_key, template, shown])
+    return digest([site_key, template, sources, shown])

@@ -118,6 +118,7 @@ class Outline:
     article_sources: tuple[str, ...]  # the source of each article, in order, each once
     articles: int
     kinds: tuple[tuple[str, int], ...]  # how many highlights of each kind, in first-seen order
+    speakers: tuple[str, ...]  # the speakers of its highlights, sorted: some are sources
     # The summary as the `markdown` filter renders it, when known: the story cache keeps
     # it, so that a list need not render again the summaries of stories it kept (1,250
     # on the benchmark's front page: 0.5 s of a rebuild). Empty otherwise; being made
@@ -156,6 +157,7 @@ class Story:
             article_sources=tuple(dict.fromkeys(article.source for article in self.articles)),
             articles=len(self.articles),
             kinds=tuple(Counter(highlight.kind for highlight in self.highlights).items()),
+            speakers=tuple(sorted({h.speaker for h in self.highlights if h.speaker})),
         )
 
     # What a story card shows, read from the outline: a list of stories renders
@@ -194,3 +196,11 @@ class Site:
     digests: tuple[Digest, ...]  # newest first
     # Per seed, the quotes (folded) that matched word for word: for the anchor record.
     exact_quotes: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def shown_sources(self, story: Story) -> tuple[str, ...]:
+        """The sources a story's own files show (its page, annotations and alignment): its
+        articles', those they cite, and those that speak in its highlights. Renaming
+        another source leaves them as they are."""
+        outline = story.outline
+        speaking = (speaker for speaker in outline.speakers if speaker in self.sources)
+        return tuple(sorted({*outline.sources, *speaking}))

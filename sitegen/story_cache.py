@@ -2,7 +2,7 @@
 read and anchored again.
 
 A story's validation depends on its file, on the seeds it names (their bytes),
-on content/site.yaml (labels) and content/sources.yaml, and on sitegen itself
+on content/site.yaml (labels) and the ids of content/sources.yaml, and on sitegen itself
 (and on the anchor record only for quotes not found word for word, which make
 a problem: such a story is not kept). The key of a story is a digest of all of
 these, made from the digests of the files (those the build's fingerprint took,
@@ -57,7 +57,7 @@ from .seeds import Seed
 from .state import file_status
 
 CACHE_PATH = Path(".sitegen") / "stories.sqlite"
-VERSION = 4  # SQLite's user_version: a cache of another layout is emptied
+VERSION = 5  # SQLite's user_version: a cache of another layout is emptied
 TYPES: dict[str, type] = {
     kind.__name__: kind
     for kind in (
@@ -265,7 +265,7 @@ class StoryCache:
 
 
 def story_key(context: str, file_digest: str, seeds: list[tuple[str, str]]) -> str:
-    """`context`: sitegen, site.yaml and sources.yaml; `file_digest`: the story file's
+    """`context`: sitegen, site.yaml and the ids of sources.yaml; `file_digest`: the story file's
     (fingerprint.content_digest); `seeds`: (name, digest of its bytes) of each.
 
     The anchor record is not part of it: it changes only how a quote that is not in

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -380,6 +381,48 @@ def test_the_sitemap_is_made_again_only_when_what_it_lists_changes(
     assert build(project, output) == 0
     assert len(made) == 1  # a story's date is its page's lastmod
     assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
+def shows_source(story_file: Path, source: str) -> bool:
+    """Whether a story shows the source: an article's, one cited, or a speaker."""
+    story = yaml.safe_load(story_file.read_text(encoding="utf-8"))
+    named = {article["source"] for article in story["articles"]}
+    named |= {cited for article in story["articles"] for cited in article.get("cites", [])}
+    named |= {h.get("speaker") for h in story.get("highlights", [])}
+    return source in named
+
+
+def test_a_renamed_source_renders_again_only_the_story_pages_that_show_it(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = project / "output"
+    sources = project / "content" / "sources.yaml"
+    # A source that one story shows only as the speaker of a highlight.
+    speaker_of = stories(project)[0]
+    renamed = next(
+        source
+        for source in yaml.safe_load(sources.read_text(encoding="utf-8"))
+        if not shows_source(speaker_of, source)
+    )
+    replace_once(speaker_of, r"speaker: .*$", f"speaker: {renamed}")
+    assert build(project, output) == 0
+    showing = {file.stem for file in stories(project) if shows_source(file, renamed)}
+    assert speaker_of.stem in showing and len(showing) < len(stories(project))
+    before = inodes(output)
+    replace_once(sources, rf"^{renamed}:\n  name: ", f"{renamed}:\n  name: Renamed ")
+    capsys.readouterr()
+    assert build(project, output, "--verbose") == 0
+    counts = re.search(r"(\d+) pages: (\d+) rendered", capsys.readouterr().err)
+    assert counts is not None
+    pages, rendered = map(int, counts.groups())
+    # Its stories' pages, and every other page (each is given every badge); not the
+    # other stories' pages.
+    assert rendered == len(showing) + pages - len(stories(project))
+    after = inodes(output)
+    for file in stories(project):
+        page = f"stories/{file.stem}/index.html"
+        assert (after[page] != before[page]) == (file.stem in showing), page
+    assert tree(output) == clean_build(project, tmp_path)
 
 
 def test_a_template_edit_renders_only_the_pages_that_use_it(project: Path) -> None:

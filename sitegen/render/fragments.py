@@ -10,18 +10,19 @@ of the stories that changed (the 1,000 cards of the benchmark's front page took
 about half of a save at 1,000 stories).
 
 A fragment is kept under a digest of all that makes it: the site's key (sitegen,
-theme, static files, settings, sources), the page's template with every template
-it uses, the macro's name, and each argument (a story by its cache key, links by
-the depth of the page, a helper by its name, a plain value by its repr). So a
-macro given to `cached` must depend on nothing else: not on the page being
-rendered (its path, its pagination). Without a build's keys (a check from
+theme, static files, settings), the page's template with every template it
+uses, the macro's name, and each argument (a story by its cache key, which
+covers the sources it shows; links by the depth of the page, a helper by its
+name, a plain value by its repr). So a macro given to `cached` must depend on
+nothing else: not on the page being rendered (its path, its pagination), nor on
+the badge of a source its story does not show. Without a build's keys (a check from
 scratch), or given any other kind of argument, the macro is simply called.
 
 A build also keeps the fragments in `.sitegen/fragments.sqlite` (`FragmentStore`),
 so that the next process finds them there: `sitegen build` after a one-story edit
 renders that story's cards, not the front page's 1,250 (0.5 s at 5,000 stories).
-The store is emptied when the site's key changes (sitegen, theme, settings,
-sources), and when it holds more than MOST_STORED fragments.
+The store is emptied when the site's key changes (sitegen, theme, settings),
+and when it holds more than MOST_STORED fragments.
 """
 
 from __future__ import annotations

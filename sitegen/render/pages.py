@@ -267,18 +267,19 @@ class PageRenderer:
     def render(self, template: str, page: str | None, **context: Any) -> bytes:
         """A page from a template; `page` is its path, or None for pages served anywhere."""
         links = Links(self.site_urls, page, self.theme)
+        variables = {
+            "site": self.site.config,
+            "links": links,
+            "canonical": self.site_urls.absolute(page) if page is not None else None,
+            "kinds": [
+                (kind, KIND_NAMES[kind], KIND_DESCRIPTIONS[kind]) for kind in HIGHLIGHT_KINDS
+            ],
+            "kind_names": KIND_NAMES,
+            "badges": self.badges,
+            **context,
+        }
         try:
-            html = self.environment.get_template(template).render(
-                site=self.site.config,
-                links=links,
-                canonical=self.site_urls.absolute(page) if page is not None else None,
-                kinds=[
-                    (kind, KIND_NAMES[kind], KIND_DESCRIPTIONS[kind]) for kind in HIGHLIGHT_KINDS
-                ],
-                kind_names=KIND_NAMES,
-                badges=self.badges,
-                **context,
-            )
+            html = self.environment.get_template(template).render(variables)
         except jinja2.TemplateSyntaxError as error:
             shown = error.filename and self.theme.template_path(error.filename)
             where = Location(
@@ -477,6 +478,9 @@ class PageRenderer:
             highlights_by_id={h.id: h for h in story.highlights},
             speaker_name=self.speaker_name,
             sources=self.story_sources(story),
+            # Only the badges of the sources it shows, which its key covers (cache_keys):
+            # renaming another source leaves the page as it is.
+            badges={s: self.badges[s] for s in self.site.shown_sources(story)},
             description=story.summary,
             structured_data=Markup(json_for_script(story_structured_data(self.site, story))),
         )
