@@ -83,7 +83,6 @@ UNUSED_FILES = frozenset(
         "pagefind-highlight.js",
     }
 )
-ENTRY_FILE = "pagefind-entry.json"  # a bundle's languages, read first by pagefind.js
 TIMEOUT_SECONDS = 300  # for one bundle; Pagefind indexes 1,000 story pages in some 6 s
 # Shards: Pagefind takes some 5.5 ms of CPU per story page, plus 30 ms to start, and has
 # no incremental mode: an edit re-indexes its page's shard whole. A site of over 200
@@ -509,8 +508,7 @@ def build_search_index(inputs: Sequence[tuple[str, SearchInput]]) -> SearchIndex
 
     All of it: every shard (`shard_count` of them), the word bundles when there are
     several, and `shards_file`. The same pages give byte-identical files, in whatever
-    order they come (unless they have filters or sort keys: Pagefind 1.5 orders those by
-    hash; the languages of a site in several are put in order, `_entry_in_order`).
+    order they come (what Pagefind 1.5 lists in hash order is put in order: search_order).
     """
     count = shard_count(len(inputs))
     made = build_search_shards(inputs, count)
@@ -739,31 +737,13 @@ def _wanted(count: int, only: Collection[int] | None) -> list[int]:
 
 def _kept(files: Mapping[str, bytes]) -> dict[str, bytes]:
     """A bundle's files as the site holds them: without Pagefind's ready-made interfaces,
-    which no page loads, and with the languages of its entry in order (`_entry_in_order`)."""
-    kept = {}
-    for name, data in files.items():
-        file_name = name.split("/")[-1]
-        if file_name not in UNUSED_FILES:
-            kept[name] = _entry_in_order(data) if file_name == ENTRY_FILE else data
-    return kept
+    which no page loads, and with what Pagefind lists in hash order put in order
+    (search_order)."""
+    from .search_order import in_order
 
-
-def _entry_in_order(data: bytes) -> bytes:
-    """`pagefind-entry.json` with its languages sorted by code.
-
-    Pagefind 1.5 lists them in the order of a hash map, which changes from run to
-    run; nothing else of a site in several languages does (filters and sort keys
-    do: see the README). pagefind.js takes the language of the page, or else the one of most
-    pages, the first listed among equals: now the same one at every build. The
-    rest is written as Pagefind writes it (compact, UTF-8), so an entry of one
-    language keeps its bytes.
-    """
-    entry = json.loads(data)
-    languages = entry.get("languages") if isinstance(entry, dict) else None
-    if not isinstance(languages, dict) or len(languages) < 2:
-        return data
-    entry["languages"] = dict(sorted(languages.items()))
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return in_order(
+        {name: data for name, data in files.items() if name.split("/")[-1] not in UNUSED_FILES}
+    )
 
 
 def _bundle_folder(kind: str, number: int) -> str:

@@ -360,3 +360,61 @@ def test_a_sharded_index_gives_the_results_of_one_index(
         page.context.close()
     assert results_of[SHARDS], f"nothing found for {query!r}"
     assert results_of[SHARDS] == results_of[1]
+
+
+# -- filters, which Pagefind writes in hash order and sitegen puts in order -----------------
+
+FILTER_SEARCH = """<!doctype html><html lang="en"><head><title>Filters</title></head><body>
+<script type="module">
+const pagefind = await import("/pagefind/0/pagefind.js");
+await pagefind.options({ basePath: "/pagefind/0/" });
+const found = await pagefind.search("shared", {
+  filters: { color: "red" },
+  sort: { weight: "desc" },
+});
+const pages = await Promise.all(found.results.map((result) => result.data()));
+document.body.dataset.found = JSON.stringify(pages.map((page) => page.url));
+</script></body></html>"""
+
+
+def test_a_filtered_search_reads_the_filters_sitegen_put_in_order(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    """Sorted and written again uncompressed, the filters and sort keys still answer in
+    pagefind.js."""
+    from sitegen.search import build_search_index
+
+    colours = ["red", "blue", "green", "teal"]
+    pages = {
+        f"p{number}/index.html": search_input(
+            f"p{number}/index.html",
+            (
+                f'<!doctype html><html lang="en"><head><title>P{number}</title></head><body>'
+                f"<main data-pagefind-body><h1>Page {number}</h1><p>shared words</p>"
+                f'<span data-pagefind-filter="color">{colours[number % 4]}</span>'
+                f'<span data-pagefind-sort="weight">{number}</span>'
+                f'<span data-pagefind-sort="rank">{12 - number}</span></main>'
+                "</body></html>"
+            ).encode(),
+        )
+        for number in range(12)
+    }
+    index = build_search_index([(path, page) for path, page in pages.items() if page])
+    assert not isinstance(index, search.Problem)
+    filters = [data for name, data in index.files.items() if name.endswith(".pf_filter")]
+    assert filters and all(data.startswith(b"pagefind_dcd") for data in filters)
+    site = tmp_path / "site"
+    for name, data in index.files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(data)
+    (site / "index.html").write_text(FILTER_SEARCH, "utf-8")
+    with SubpathServer(site, "/") as server:
+        page = chromium.new_page()
+        try:
+            log = PageLog.attach(page)
+            page.goto(server.url_for(""))
+            page.wait_for_selector("body[data-found]", state="attached")
+            found = json.loads(page.eval_on_selector("body", "body => body.dataset.found"))
+            assert found == ["/p8/", "/p4/", "/p0/"], log
+        finally:
+            page.close()
