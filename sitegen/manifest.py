@@ -98,16 +98,24 @@ def forget_written(project: Path, output: Path) -> None:
 
 
 def read_manifest(project: Path, output: Path) -> Manifest | None:
-    """The manifest of the build `output` holds, or None when there is none to trust."""
+    """The manifest of the build `output` holds, or None when there is none to trust.
+
+    A folder put back in the place of the one described (a restored cache) keeps its
+    manifest: its files are reused only for their bytes (`Previous.intact`). A folder
+    that is gone has none, so that `latest_build` looks at the next one.
+    """
     path = manifest_path(project, output)
+    try:
+        folder_inode = output.stat().st_ino
+    except OSError:
+        return None
     written = _WRITTEN.get(path)
-    if written is not None and written[0] == file_status(path):
-        try:
-            same_folder = output.stat().st_ino == written[1].folder_inode
-        except OSError:
-            return None
-        if same_folder:
-            return written[1]
+    if (
+        written is not None
+        and written[0] == file_status(path)
+        and written[1].folder_inode == folder_inode
+    ):
+        return written[1]
     if not path.is_file():
         return None
     try:

@@ -112,3 +112,24 @@ def test_a_manifest_changed_by_another_process_is_read_again(tmp_path: Path) -> 
         other.execute("UPDATE keys SET key = 'changed' WHERE unit = 'story:a'")
     read = read_manifest(tmp_path, output)
     assert read is not None and read.keys["story:a"] == "changed"
+
+
+def test_the_latest_build_is_one_whose_folder_is_still_there(tmp_path: Path) -> None:
+    """`sitegen check` reuses the pages of the latest build: when output/ is deleted, that
+    of another folder (serve's) that is still there."""
+    import os
+
+    from sitegen.manifest import latest_build
+
+    served, output = tmp_path / "served", tmp_path / "output"
+    for number, folder in enumerate((served, output)):
+        folder.mkdir()
+        write_manifest(tmp_path, folder, a_manifest(folder))
+        # The output's manifest is the newer one.
+        os.utime(manifest_path(tmp_path, folder), ns=(number, number))
+    latest = latest_build(tmp_path)
+    assert latest is not None and latest.output == output
+    shutil.rmtree(output)
+    assert read_manifest(tmp_path, output) is None
+    latest = latest_build(tmp_path)
+    assert latest is not None and latest.output == served
