@@ -9,12 +9,12 @@ in order, and its files stay as Pagefind wrote them.
 
 A filter's values are sorted, and the file is written again; so is the metadata
 that names it (its filters and sort keys sorted too), and the entry that names the
-metadata. Each is named by a digest of
-its new bytes, in Pagefind's form (`<language>_<hex>`), and written uncompressed:
-Pagefind's signature (`pagefind_dcd`) then its CBOR, which pagefind.js reads as it
-is (it gunzips only a file that does not start with the signature), so that no
-compressor's version can change the bytes. Anything not as expected (another
-Pagefind's layout) leaves the files as they are.
+metadata. Each file written again is named by a digest of its new bytes, in
+Pagefind's form (`<language>_<hex>`), and is uncompressed: Pagefind's signature
+(`pagefind_dcd`) then its CBOR, which pagefind.js reads as it is (it gunzips only a
+file that does not start with the signature), so that no compressor's version can
+change the bytes. Anything not as expected (another Pagefind's layout) leaves the
+files as they are.
 """
 
 from __future__ import annotations
