@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias
 
 from .errors import BuildCancelled, Location, Problem
+from .search_order import in_order
 
 SEARCH_FOLDER = "pagefind"
 SHARDS_FILE = f"{SEARCH_FOLDER}/shards.json"
@@ -739,8 +740,6 @@ def _kept(files: Mapping[str, bytes]) -> dict[str, bytes]:
     """A bundle's files as the site holds them: without Pagefind's ready-made interfaces,
     which no page loads, and with what Pagefind lists in hash order put in order
     (search_order)."""
-    from .search_order import in_order
-
     return in_order(
         {name: data for name, data in files.items() if name.split("/")[-1] not in UNUSED_FILES}
     )

@@ -172,6 +172,13 @@ pre {{ background: #f4f4f4; padding: .5rem; white-space: pre-wrap; margin: .25re
     return with_reload_script(page.encode(), snapshot.generation)
 
 
+@dataclass(frozen=True)
+class Save:
+    """What was saved since the last build began."""
+
+    paths: frozenset[str] | None  # None: read every input (the watcher may have missed some)
+
+
 class Saves:
     """What was saved since the last build began: the watcher notes it, the builder takes it.
 
@@ -195,14 +202,14 @@ class Saves:
             self.cancel.set()
             self.condition.notify_all()
 
-    def take(self, timeout: float) -> tuple[bool, set[str] | None]:
-        """Whether anything was saved within `timeout` seconds, and the paths saved."""
+    def take(self, timeout: float) -> Save | None:
+        """What was saved, once anything is; None when nothing is within `timeout` seconds."""
         with self.condition:
             if not self.condition.wait_for(lambda: self.waiting, timeout):
-                return False, None
+                return None
             paths, self.paths, self.waiting = self.paths, set(), False
             self.cancel.clear()
-            return True, paths
+            return Save(None if paths is None else frozenset(paths))
 
 
 class DevServer:
@@ -434,11 +441,11 @@ class DevServer:
         """Build what the watcher noted, one build at a time, the paths of a build stopped
         for a newer save with those of the newer one."""
         while not self.stopping.is_set():
-            taken, paths = self.saves.take(timeout=0.2)
-            if taken and not self.stopping.is_set():
-                built = self.rebuild(paths, self.saves.cancel)
+            save = self.saves.take(timeout=0.2)
+            if save is not None and not self.stopping.is_set():
+                built = self.rebuild(save.paths, self.saves.cancel)
                 if built.cancelled:
-                    self.saves.note(paths)
+                    self.saves.note(save.paths)
 
     def start(self) -> None:
         self.report(self.snapshot)
