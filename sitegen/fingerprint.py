@@ -6,11 +6,15 @@ sitegen itself (its version and code) and the libraries that render, and the
 --base-url. `read_inputs` hashes all of them, by content, never by
 modification time. After a successful build without warnings, `remember` keeps
 that digest in `.sitegen/builds.json`, keyed by the resolved output folder,
-with a cheap digest of the output folder as written (each file's path, size,
-modification time and inode, and the folder's inode), made from what the build
-noted of its files. A later build into the same folder is skipped when both
-still match (`unchanged`): so an output folder deleted, replaced or edited by
-hand is built again.
+with a cheap digest of the output folder as written: each file's path, size,
+modification time and inode, and the folder's inode, made from what the build
+noted of its files; the list of those files; and the modification time and
+inode of each folder that holds them. A later build into the same folder is
+skipped when all still match (`unchanged`): so an output folder deleted,
+replaced or edited by hand is built again. A file added or removed by hand
+changes its folder's modification time, so the files are looked up by the list,
+not by listing every folder (6,300 folders at 5,000 stories: a third of a
+build with nothing changed).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from .theme import PACKAGED_THEMES, REPOSITORY_THEMES
 from .walk import files_under
 
 BUILDS_PATH = Path(".sitegen") / "builds.json"
-VERSION = 2  # of builds.json: 2 digests the output folder's files only
+VERSION = 3  # of builds.json: 3 lists the output folder's files, and digests its folders
 SITEGEN_CODE = Path(__file__).resolve().parent
 # The libraries whose version can change the bytes of a page or of the search index.
 RENDERING_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "markdown-it-py", "pagefind")
@@ -276,33 +280,43 @@ def record_digest(project: Path) -> str:
     return hashlib.sha256(record.read_bytes() if record.is_file() else b"-").hexdigest()
 
 
-def output_digest(output: Path) -> str | None:
-    """A cheap digest of the output folder as it is on disk; None when it is not a build.
-
-    Each file's path, size, modification time and inode, and the folder's inode: the
-    same digest as `written_digest` of the files a build wrote, as long as no file was
-    added, removed, edited or replaced since. Folders are walked but not stat-ed.
-    """
-    if not (output / MARKER).is_file():
-        return None
+def _files_digest(output: Path, names: list[str]) -> str | None:
+    """`written_digest` of the files `names` as they are on disk; None when one is gone."""
+    base = f"{output}/"
     lines = []
-    # Plain strings, not Paths: this walk is most of a no-op build (37,000 files at
-    # 5,000 stories), and a Path per folder cost it a third more.
-    pending = [("", str(output))]
-    while pending:
-        prefix, folder = pending.pop()
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((f"{prefix}{entry.name}/", entry.path))
-                    continue
-                status = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(status.st_mode):
-                    stamp = f"{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
-                    lines.append(f"{prefix}{entry.name}\0{stamp}")
-                else:
-                    lines.append(f"{prefix}{entry.name}\0not a file")
+    for name in names:
+        try:
+            status = os.lstat(base + name)
+        except OSError:
+            return None
+        if stat.S_ISREG(status.st_mode):
+            lines.append(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}")
+        else:
+            lines.append(f"{name}\0not a file")
     return _lines_digest(output.stat().st_ino, lines)
+
+
+def _folders_digest(output: Path, names: Collection[str]) -> str | None:
+    """A digest of the modification time and inode of each folder holding the files
+    `names` (the output folder too); None when one is gone. Adding, removing or
+    renaming a file changes its folder's modification time, so an unchanged digest
+    with unchanged files means no file came or went. A change within the same tick of
+    the clock as the build's last one in that folder may go unseen, as with files."""
+    folders = {""}
+    for name in names:
+        folder = name.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    base = f"{output}/"
+    lines = []
+    for folder in sorted(folders):
+        try:
+            status = os.lstat(base + folder)
+        except OSError:
+            return None
+        lines.append(f"{folder}\0{status.st_mode}\0{status.st_mtime_ns}\0{status.st_ino}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def written_digest(folder_inode: int, files: Mapping[str, FileRecord]) -> str:
@@ -337,8 +351,13 @@ def unchanged(project: Path, output: Path, inputs: str) -> bool:
         return False
     if kept.get("record") != record_digest(project):
         return False
-    written = output_digest(output)
-    return written is not None and kept.get("output") == written
+    files = kept.get("files")
+    if not isinstance(files, str) or not (output / MARKER).is_file():
+        return False
+    names = files.split("\n") if files else []
+    return kept.get("output") == _files_digest(output, names) and kept.get(
+        "folders"
+    ) == _folders_digest(output, names)
 
 
 def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
@@ -364,11 +383,14 @@ def remember(
     # Only this output's entry changes; those of output folders since deleted go.
     builds = {path: kept for path, kept in _read(project).items() if Path(path).is_dir()}
     builds.pop(str(output), None)
-    if inputs is not None:
+    folders = _folders_digest(output, files) if inputs is not None else None
+    if inputs is not None and folders is not None:  # not when a folder went meanwhile
         builds[str(output)] = {
             "inputs": inputs,
             "record": record_digest(project),
             "output": written_digest(folder_inode, files),
+            "files": "\n".join(sorted(files)),
+            "folders": folders,
         }
     text = json.dumps({"version": VERSION, "outputs": builds}, indent=1, sort_keys=True) + "\n"
     write_state(project / BUILDS_PATH, text)

@@ -116,11 +116,19 @@ def test_an_output_folder_changed_by_hand_is_built_again(
 ) -> None:
     output = project / "output"
     built = tree(output)
+    story = next(path for path in sorted((output / "stories").iterdir()) if path.is_dir())
     changes: list[Callable[[], object]] = [
         lambda: (output / "index.html").write_text("edited by hand"),
         lambda: (output / "feed.xml").unlink(),
         lambda: (output / "stray.html").write_text("added by hand"),
         lambda: swapped_for_a_look_alike(output / "robots.txt"),
+        # Deeper in the folder: the files are looked up by the build's list, and a
+        # file that came or went is seen by its folder's modification time.
+        lambda: (story / "stray.html").write_text("added by hand"),
+        lambda: made_with_a_file(story / "extra" / "deeper" / "stray.txt"),
+        lambda: (story / "index.html").unlink(),
+        lambda: edited_in_place_to_the_same_size(story / "index.html"),
+        lambda: shutil.rmtree(story),
         lambda: shutil.rmtree(output),
     ]
     for change in changes:
@@ -131,6 +139,18 @@ def test_an_output_folder_changed_by_hand_is_built_again(
         assert tree(output) == built
     assert build(project) == 0
     assert "nothing changed" in capsys.readouterr().out
+
+
+def made_with_a_file(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text("added by hand")
+
+
+def edited_in_place_to_the_same_size(path: Path) -> None:
+    """Overwrite the file's bytes in place: the same inode and size, a new mtime."""
+    data = path.read_bytes()
+    with path.open("r+b") as stream:
+        stream.write(data[::-1])
 
 
 def swapped_for_a_look_alike(path: Path) -> None:
