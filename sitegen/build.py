@@ -557,9 +557,9 @@ def _search_into(
     list of pages, and made again from its pages' words when that list changes.
     """
     from .cache_keys import digest
+    from .pagefind_reads import SearchInput
     from .search import (
         SearchEntry,
-        SearchInput,
         ShardWords,
         index_shards,
         languages_of,

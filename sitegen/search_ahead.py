@@ -21,10 +21,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pagefind_reads import SearchInput
+from .pagefind_service import PagefindService
 from .search import (
-    PagefindService,
     SearchEntry,
-    SearchInput,
     pagefind_executable,
     shard_count,
     shard_key,

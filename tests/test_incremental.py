@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from sitegen import search
 from sitegen.cli import main
+from sitegen.pagefind_service import PagefindService
 from sitegen.render import fragments
 from sitegen.render import site as site_module
 from sitegen.render.pages import PageRenderer
@@ -298,7 +299,7 @@ def test_a_one_story_edit_makes_its_search_shard_while_the_lists_render(
     rendering, indexing = threading.Event(), threading.Event()
     overlapped: list[bool] = []
     runs: list[list[str]] = []
-    index = search.PagefindService.index
+    index = PagefindService.index
     front_pages = PageRenderer.front_pages
 
     def index_noted(service: Any, pages: Any) -> Any:
@@ -316,7 +317,7 @@ def test_a_one_story_edit_makes_its_search_shard_while_the_lists_render(
         yield from front_pages(renderer)
 
     with monkeypatch.context() as patched:
-        patched.setattr(search.PagefindService, "index", index_noted)
+        patched.setattr(PagefindService, "index", index_noted)
         patched.setattr(PageRenderer, "front_pages", front_pages_noted)
         assert build(project, output) == 0
     assert overlapped == [True]

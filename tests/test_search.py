@@ -30,8 +30,9 @@ from typing import Any
 
 import pytest
 
-from sitegen import cache_keys, search
+from sitegen import cache_keys, pagefind_service, search
 from sitegen.errors import Problem
+from sitegen.pagefind_service import PagefindService
 from sitegen.search import (
     SearchIndex,
     SearchInput,
@@ -469,7 +470,7 @@ def test_a_word_bundle_names_the_shard_of_each_of_its_pages(example_site: Path) 
     executable = search.pagefind_executable()
     assert executable is not None
     pages = search._word_pages(words, dict.fromkeys(range(4), 2), bucket, search.WORD_BUCKETS)
-    raw = search.PagefindService(executable).index(pages)
+    raw = PagefindService(executable).index(pages)
     assert isinstance(raw, dict), raw
     expected = {}
     for name, data in raw.items():
@@ -717,7 +718,7 @@ def test_a_pagefind_that_goes_wrong_is_a_problem_saying_how(
 
 def test_a_pagefind_that_hangs_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake_pagefind(tmp_path, "exec sleep 60"))
-    monkeypatch.setattr(search, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(pagefind_service, "TIMEOUT_SECONDS", 0.5)
     problem = build_search_index(inputs_of(PAGES))
     assert isinstance(problem, Problem)
     assert "took longer than 0.5 s" in problem.hint

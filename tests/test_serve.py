@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from sitegen.cli import main
+from sitegen.pagefind_service import PagefindService
 from sitegen.serve import DevServer, Snapshot, _Handler
 from tests.support.projects import copy_project, tree
 
@@ -419,17 +420,15 @@ def test_a_save_s_search_shard_is_made_once_while_its_pages_are_built(
 ) -> None:
     """Pagefind starts on the shard of the saved page as soon as the page is rendered,
     and the build of the index takes that shard rather than making it again."""
-    from sitegen import search
-
     dev = DevServer(project, port=0, log=lambda line: None)
     indexed: list[list[str]] = []
-    index = search.PagefindService.index
+    index = PagefindService.index
 
-    def counted(service: search.PagefindService, pages: Any) -> Any:
+    def counted(service: PagefindService, pages: Any) -> Any:
         indexed.append([path for path, _ in pages])
         return index(service, pages)
 
-    monkeypatch.setattr(search.PagefindService, "index", counted)
+    monkeypatch.setattr(PagefindService, "index", counted)
     try:
         edit(project / "content" / "stories" / "one.yaml", "raises the river tax", "keeps the tax")
         assert dev.rebuild().ok
