@@ -280,48 +280,84 @@ def record_digest(project: Path) -> str:
     return hashlib.sha256(record.read_bytes() if record.is_file() else b"-").hexdigest()
 
 
-def _files_digest(output: Path, names: list[str]) -> str | None:
-    """`written_digest` of the files `names` as they are on disk; None when one is gone."""
+def _on_disk(output: Path, names: list[str]) -> tuple[str, str] | None:
+    """`written_digest` of the files `names` as they are on disk, and `_folders_digest`
+    of their folders; None when one is gone. Each folder is opened once and its files
+    are looked up in it by name: a third faster than a path each, and than a listing."""
+    by_folder = _by_folder(names)
     base = f"{output}/"
-    lines = []
-    for name in names:
+    files, folders, inode = [], [], 0
+    for folder in sorted(by_folder):
         try:
-            status = os.lstat(base + name)
+            opened = os.open(base + folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
         except OSError:
             return None
-        if stat.S_ISREG(status.st_mode):
-            lines.append(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}")
-        else:
-            lines.append(f"{name}\0not a file")
-    return _lines_digest(output.stat().st_ino, lines)
+        try:
+            status = os.fstat(opened)
+            folders.append(_folder_line(folder, status))
+            inode = inode or status.st_ino  # the output folder's, the first
+            prefix = f"{folder}/" if folder else ""
+            for leaf in by_folder[folder]:
+                status = os.stat(leaf, dir_fd=opened, follow_symlinks=False)
+                if stat.S_ISREG(status.st_mode):
+                    stamp = f"{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
+                    files.append(f"{prefix}{leaf}\0{stamp}")
+                else:
+                    files.append(f"{prefix}{leaf}\0not a file")
+        except OSError:
+            return None
+        finally:
+            os.close(opened)
+    return _lines_digest(inode, files), _digest_lines(folders)
 
 
 def _folders_digest(output: Path, names: Collection[str]) -> str | None:
-    """A digest of the modification time and inode of each folder holding the files
-    `names` (the output folder too); None when one is gone. Adding, removing or
+    """A digest of the mode, modification time and inode of each folder holding the
+    files `names` (the output folder too); None when one is gone. Adding, removing or
     renaming a file changes its folder's modification time, so an unchanged digest
     with unchanged files means no file came or went. A change within the same tick of
     the clock as the build's last one in that folder may go unseen, as with files."""
-    folders = {""}
-    for name in names:
-        folder = name.rpartition("/")[0]
-        while folder not in folders:
-            folders.add(folder)
-            folder = folder.rpartition("/")[0]
     base = f"{output}/"
     lines = []
-    for folder in sorted(folders):
+    for folder in sorted(_by_folder(names)):
         try:
-            status = os.lstat(base + folder)
+            lines.append(_folder_line(folder, os.lstat(base + folder)))
         except OSError:
             return None
-        lines.append(f"{folder}\0{status.st_mode}\0{status.st_mtime_ns}\0{status.st_ino}")
+    return _digest_lines(lines)
+
+
+def _by_folder(names: Collection[str]) -> dict[str, list[str]]:
+    """The folders that hold the files `names` (relative, "" for the top one), each with
+    the names of the files right in it."""
+    by_folder: dict[str, list[str]] = {"": []}
+    for name in names:
+        folder, _, leaf = name.rpartition("/")
+        leaves = by_folder.get(folder)
+        if leaves is None:
+            by_folder[folder] = [leaf]
+        else:
+            leaves.append(leaf)
+    for folder in list(by_folder):
+        while folder:  # the folders that hold only folders
+            folder = folder.rpartition("/")[0]
+            if folder in by_folder:
+                break
+            by_folder[folder] = []
+    return by_folder
+
+
+def _folder_line(folder: str, status: os.stat_result) -> str:
+    return f"{folder}\0{status.st_mode}\0{status.st_mtime_ns}\0{status.st_ino}"
+
+
+def _digest_lines(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def written_digest(folder_inode: int, files: Mapping[str, FileRecord]) -> str:
-    """`output_digest` of an output folder holding just these files, as the build
-    noted them once in place: no second walk of the folder."""
+    """The digest of an output folder holding just these files (as `_on_disk` makes it
+    from the disk), as the build noted them once in place: no second look at them."""
     lines = [f"{path}\0{r.size}\0{r.mtime_ns}\0{r.inode}" for path, r in files.items()]
     return _lines_digest(folder_inode, lines)
 
@@ -355,9 +391,7 @@ def unchanged(project: Path, output: Path, inputs: str) -> bool:
     if not isinstance(files, str) or not (output / MARKER).is_file():
         return False
     names = files.split("\n") if files else []
-    return kept.get("output") == _files_digest(output, names) and kept.get(
-        "folders"
-    ) == _folders_digest(output, names)
+    return _on_disk(output, names) == (kept.get("output"), kept.get("folders"))
 
 
 def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
