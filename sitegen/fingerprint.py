@@ -15,6 +15,13 @@ replaced or edited by hand is built again. A file added or removed by hand
 changes its folder's modification time, so the files are looked up by the list,
 not by listing every folder (6,300 folders at 5,000 stories: a third of a
 build with nothing changed).
+
+It also keeps the inputs' statuses (`Statuses.digest`: each file's path, size,
+modification time and inode), when none was changed so recently that a second
+change could keep its status. A build that finds them all as noted knows the
+inputs unchanged without looking up a digest; any other compares the digests,
+and notes the statuses when it finds the output up to date (`restamp`), as a build
+right after a save cannot.
 """
 
 from __future__ import annotations
@@ -126,22 +133,6 @@ def content_digest(data: bytes) -> str:
 OUTSIDE = "outside"  # an input's digest when it is a link that leads out of its folder
 
 
-def _add_folder(label: str, folder: Path, hashes: _Hashes, entries: dict[str, str]) -> bool:
-    """Each file under `folder` -> its digest, or OUTSIDE; whether any file is a link."""
-    real = folder.resolve()
-    linked = False
-    for relative, entry in files_under(folder, skipped={"__pycache__"}):
-        name = f"{label}/{relative}"
-        if entry.is_symlink():
-            linked = True
-            # A link that leads out is not read, but noted (linked folders are not entered).
-            if not Path(entry.path).resolve().is_relative_to(real):
-                entries[name] = OUTSIDE
-                continue
-        entries[name] = hashes.digest(name, entry.path, entry.stat())
-    return linked
-
-
 def _add_bytes(digest: hashlib._Hash, label: str, folder: Path) -> None:
     """Every file under `folder`, by its bytes (sitegen's own code and themes)."""
     for relative, entry in files_under(folder, skipped={"__pycache__"}):
@@ -185,6 +176,7 @@ class Inputs:
     # -> content_digest of its bytes, or OUTSIDE for a link that leads out of its folder.
     entries: dict[str, str]
     linked: bool = False  # whether any file is a link (whose target may change unseen)
+    stamps: str | None = None  # Statuses.digest of the files as they were read
 
     @functools.cached_property
     def files(self) -> dict[str, str]:
@@ -197,16 +189,66 @@ class Inputs:
 WATCHED = ("content", "seeds", "themes")
 
 
-def read_inputs(project: Path, base_url: str | None) -> Inputs:
-    """Every input hashed, before the build reads any: a file saved during the build
-    then makes the next build a full one, and its stories validated again."""
-    hashes = _Hashes(project)
-    entries: dict[str, str] = {}
+@dataclass(frozen=True)
+class Statuses:
+    """Every input file's status, as one walk of content/, seeds/ and themes/ found it."""
+
+    # (its name in the project, its path, its status; None for a link that leads out of
+    # its folder, which is not followed; linked folders are not entered)
+    files: list[tuple[str, str, os.stat_result | None]]
+    linked: bool  # whether any file is a link
+    taken_ns: int  # when the walk began
+
+    def digest(self, base_url: str | None) -> str | None:
+        """A digest of every input's path, size, modification time and inode, and of
+        what else the inputs' digest covers (`_settings`): equal digests mean equal
+        inputs, as git's index has it. None when the statuses cannot vouch for the
+        bytes: a file changed so shortly before the walk (RACY_NS) that a second change
+        could keep its status, or a link, whose target may change unseen."""
+        if self.linked:
+            return None
+        recent = self.taken_ns - RACY_NS
+        lines = [_settings(base_url)]
+        for name, _, status in self.files:
+            assert status is not None  # only a link has none
+            if status.st_mtime_ns >= recent:
+                return None
+            lines.append(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}")
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def stat_inputs(project: Path) -> Statuses:
+    """The status of every input file, in path order: one stat each, nothing read."""
+    taken = time.time_ns()
+    files: list[tuple[str, str, os.stat_result | None]] = []
     linked = False
-    for name in WATCHED:
-        linked |= _add_folder(name, project / name, hashes, entries)
+    for label in WATCHED:
+        folder = project / label
+        real = folder.resolve()
+        for relative, entry in files_under(folder, skipped={"__pycache__"}):
+            name = f"{label}/{relative}"
+            if entry.is_symlink():
+                linked = True
+                if not Path(entry.path).resolve().is_relative_to(real):
+                    files.append((name, entry.path, None))
+                    continue
+            files.append((name, entry.path, entry.stat()))
+    return Statuses(files, linked, taken)
+
+
+def read_inputs(project: Path, base_url: str | None, statuses: Statuses | None = None) -> Inputs:
+    """Every input hashed (from `statuses`, when they were taken already), before the
+    build reads any: a file saved during the build then makes the next build a full
+    one, and its stories validated again."""
+    if statuses is None:
+        statuses = stat_inputs(project)
+    hashes = _Hashes(project)
+    entries = {
+        name: OUTSIDE if status is None else hashes.digest(name, path, status)
+        for name, path, status in statuses.files
+    }
     hashes.save()
-    return _inputs(base_url, entries, linked)
+    return _inputs(base_url, entries, statuses.linked, statuses.digest(base_url))
 
 
 def read_again(
@@ -242,16 +284,24 @@ def read_again(
     return _inputs(base_url, entries, False)
 
 
-def _inputs(base_url: str | None, entries: dict[str, str], linked: bool) -> Inputs:
+def _inputs(
+    base_url: str | None, entries: dict[str, str], linked: bool, stamps: str | None = None
+) -> Inputs:
     """The inputs of these files, with sitegen's environment, themes and the base_url."""
-    digest = hashlib.sha256()
-    digest.update(f"{environment_digest()}\nbase_url {base_url!r}".encode())
+    digest = hashlib.sha256(_settings(base_url).encode())
     # In path order: content/ sorts before seeds/, and seeds/ before themes/.
     for name in sorted(entries):
         digest.update(f"{name}\0{entries[name]}\0".encode())
+    return Inputs(digest.hexdigest(), entries, linked, stamps)
+
+
+def _settings(base_url: str | None) -> str:
+    """What the inputs' digest covers besides the project's files: sitegen's environment,
+    the default theme it ships (by its bytes), and the base_url."""
+    digest = hashlib.sha256(f"{environment_digest()}\nbase_url {base_url!r}".encode())
     for label, themes in (("packaged", PACKAGED_THEMES), ("repository", REPOSITORY_THEMES)):
         _add_bytes(digest, label, themes / "default")
-    return Inputs(digest.hexdigest(), entries, linked)
+    return digest.hexdigest()
 
 
 def environment_digest() -> str:
@@ -368,7 +418,7 @@ def _lines_digest(folder_inode: int, lines: list[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _read(project: Path) -> dict[str, dict[str, str]]:
+def _read(project: Path) -> dict[str, dict[str, str | None]]:
     try:
         data = json.loads((project / BUILDS_PATH).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -379,11 +429,13 @@ def _read(project: Path) -> dict[str, dict[str, str]]:
     return outputs if isinstance(outputs, dict) else {}
 
 
-def unchanged(project: Path, output: Path, inputs: str) -> bool:
-    """Whether `output` still holds the build of exactly these inputs."""
+def unchanged(project: Path, output: Path, inputs: str, known_by: str = "inputs") -> bool:
+    """Whether `output` still holds the build of exactly these inputs: known by their
+    digest (Inputs.digest), or with `known_by="stamps"` by their statuses
+    (Statuses.digest) as that build, or a later one that found it up to date, noted."""
     output = output.resolve()
     kept = _read(project).get(str(output))
-    if not isinstance(kept, dict) or kept.get("inputs") != inputs:
+    if not isinstance(kept, dict) or kept.get(known_by) != inputs:
         return False
     if kept.get("record") != record_digest(project):
         return False
@@ -404,7 +456,7 @@ def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inod
 def remember(
     project: Path,
     output: Path,
-    inputs: str | None,
+    inputs: Inputs | None,
     folder_inode: int,
     files: Mapping[str, FileRecord],
 ) -> None:
@@ -420,11 +472,29 @@ def remember(
     folders = _folders_digest(output, files) if inputs is not None else None
     if inputs is not None and folders is not None:  # not when a folder went meanwhile
         builds[str(output)] = {
-            "inputs": inputs,
+            "inputs": inputs.digest,
+            "stamps": inputs.stamps,
             "record": record_digest(project),
             "output": written_digest(folder_inode, files),
             "files": "\n".join(sorted(files)),
             "folders": folders,
         }
+    _write(project, builds)
+
+
+def restamp(project: Path, output: Path, stamps: str | None) -> None:
+    """Note the statuses (Statuses.digest) of inputs that `output` was just found to be
+    the build of, by their digest: a build right after a save could not note them (the
+    file saved was too recent), and until noted every check reads the digests of all."""
+    output = output.resolve()
+    builds = _read(project)
+    kept = builds.get(str(output))
+    if stamps is None or not isinstance(kept, dict) or kept.get("stamps") == stamps:
+        return
+    builds[str(output)] = {**kept, "stamps": stamps}
+    _write(project, builds)
+
+
+def _write(project: Path, builds: Mapping[str, Mapping[str, str | None]]) -> None:
     text = json.dumps({"version": VERSION, "outputs": builds}, indent=1, sort_keys=True) + "\n"
     write_state(project / BUILDS_PATH, text)

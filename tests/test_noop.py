@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from sitegen import fingerprint
 from sitegen.cli import main
-from sitegen.fingerprint import RENDERING_LIBRARIES, _library_versions
+from sitegen.fingerprint import RENDERING_LIBRARIES, _library_versions, stat_inputs
 from tests.support.projects import copy_project, tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,6 +219,74 @@ def test_unchanged_inputs_are_not_read_again_however_the_project_is_named(
     monkeypatch.chdir(project.parent)
     assert main(["build", "--source", project.name, "--output", f"{project.name}/output"]) == 0
     assert read == []
+
+
+def aged(project: Path, seconds: int = 1_600_000_000) -> None:
+    """Every input older than the racy window: its status then vouches for its bytes."""
+    for name in ("content", "seeds", "themes"):
+        for path in (project / name).rglob("*"):
+            if path.is_file():
+                os.utime(path, (seconds, seconds))
+
+
+def test_a_build_with_inputs_as_the_last_one_noted_them_looks_up_no_digest(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The statuses of the inputs (path, size, modification time, inode) are noted with
+    the build, or by a later one that found it up to date; a build that finds the same
+    statuses knows the inputs unchanged without their 20,000 digests at 5,000 stories."""
+    aged(project)
+    assert build(project) == 0  # unchanged by their digests; their statuses now noted
+    assert "nothing changed" in capsys.readouterr().out
+
+    def no_digests(project: Path) -> None:
+        raise AssertionError("a digest was looked up")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(fingerprint, "_Hashes", no_digests)
+        assert build(project) == 0
+        assert "nothing changed" in capsys.readouterr().out
+        # The output folder is still looked at.
+        (project / "output" / "feed.xml").unlink()
+        with pytest.raises(AssertionError, match="a digest was looked up"):
+            build(project)
+    assert build(project) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    assert (project / "output" / "feed.xml").is_file()
+
+
+def test_a_story_edited_to_the_same_size_after_its_status_was_noted_is_built_again(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aged(project)
+    assert build(project) == 0
+    assert build(project) == 0  # by the statuses
+    before = tree(project / "output")
+    story = project / STORY
+    size = story.stat().st_size
+    replace_in(story, "title: Trump declines", "title: Trump DECLINES")
+    assert story.stat().st_size == size
+    os.utime(story, (1_600_000_100, 1_600_000_100))  # old, but not the noted time
+    capsys.readouterr()
+    assert build(project) == 0
+    assert "nothing changed" not in capsys.readouterr().out
+    clean = copy_project(project, tmp_path / "clean")
+    assert build(clean) == 0
+    assert tree(project / "output") == tree(clean / "output") != before
+
+
+def test_statuses_vouch_for_no_file_saved_within_the_racy_window(project: Path) -> None:
+    """A second save within the same tick of the clock could keep a file's status."""
+    aged(project)
+    old = stat_inputs(project).digest(None)
+    assert old is not None and old == stat_inputs(project).digest(None)
+    assert stat_inputs(project).digest("https://example.org/other/") != old
+    replace_in(project / STORY, "title: ", "title: Edited ")
+    assert stat_inputs(project).digest(None) is None
+    aged(project)
+    assert stat_inputs(project).digest(None) not in (None, old)
+    (project / "content" / "stories" / "linked.yaml").symlink_to(project / STORY)
+    assert stat_inputs(project).digest(None) is None  # a link's target may change unseen
 
 
 def test_a_file_saved_just_now_is_hashed_again_without_rewriting_the_digests(
