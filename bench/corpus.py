@@ -1003,7 +1003,7 @@ href="{{ .Permalink }}">{{ end }}</head>
 <main>{{ block "main" . }}{{ end }}</main></body></html>
 """,
     "_default/single.html": """\
-{{ define "main" }}<article><h1>{{ .Title }}</h1>
+{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1>
 <p><time>{{ .Date.Format "2 January 2006" }}</time>
 {{ range .GetTerms "sources" }} <a class="badge" href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>\
 {{ end }}</p>
