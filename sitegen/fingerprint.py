@@ -12,9 +12,9 @@ noted of its files; the list of those files; and the modification time and
 inode of each folder that holds them. A later build into the same folder is
 skipped when all still match (`unchanged`): so an output folder deleted,
 replaced or edited by hand is built again. A file added or removed by hand
-changes its folder's modification time, so the files are looked up by the list,
-not by listing every folder (6,300 folders at 5,000 stories: a third of a
-build with nothing changed).
+changes its folder's modification time, so the files are looked up by the list
+rather than found by listing every folder (at 5,000 stories, 37,552 files in
+6,345 folders: 0.36 s against 0.46 s).
 
 It also keeps the inputs' statuses (`Statuses.digest`: each file's path, size,
 modification time and inode), when none was changed so recently that a second
@@ -37,7 +37,7 @@ import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__
 from .anchor_record import RECORD_PATH
@@ -333,7 +333,8 @@ def record_digest(project: Path) -> str:
 def _on_disk(output: Path, names: list[str]) -> tuple[str, str] | None:
     """`written_digest` of the files `names` as they are on disk, and `_folders_digest`
     of their folders; None when one is gone. Each folder is opened once and its files
-    are looked up in it by name: a third faster than a path each, and than a listing."""
+    are looked up in it by name, which takes less than a lookup of each file's whole
+    path (0.36 s against 0.40 s for 37,552 files)."""
     by_folder = _by_folder(names)
     base = f"{output}/"
     files, folders, inode = [], [], 0
@@ -429,7 +430,9 @@ def _read(project: Path) -> dict[str, dict[str, str | None]]:
     return outputs if isinstance(outputs, dict) else {}
 
 
-def unchanged(project: Path, output: Path, inputs: str, known_by: str = "inputs") -> bool:
+def unchanged(
+    project: Path, output: Path, inputs: str, known_by: Literal["inputs", "stamps"] = "inputs"
+) -> bool:
     """Whether `output` still holds the build of exactly these inputs: known by their
     digest (Inputs.digest), or with `known_by="stamps"` by their statuses
     (Statuses.digest) as that build, or a later one that found it up to date, noted."""
