@@ -268,6 +268,10 @@ class DevServer:
             self.report(shown)
 
         since, self.inputs = self.inputs, None
+        if inputs is None:
+            # Every digest, even where the statuses alone would tell that nothing changed
+            # (build): the next save then reads only the files it changed (read_again).
+            inputs = fingerprint.read_inputs(self.project, self.base_url)
         try:
             report = build(
                 self.project,

@@ -513,3 +513,36 @@ def test_serve_started_again_takes_its_unchanged_folder_as_its_own(
     finally:
         dev.stop()
     assert built == clean_build(project, tmp_path)
+
+
+def test_serve_started_again_reads_its_first_save_from_the_paths_saved(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start over an unchanged project takes every input's digest, where a build could
+    know them unchanged by their statuses alone, so that the first save reads only the
+    file the watcher saw change."""
+    from sitegen import fingerprint
+
+    DevServer(project, port=0, log=lambda line: None).stop()
+    for name in fingerprint.WATCHED:
+        for path in (project / name).rglob("*"):
+            if path.is_file():  # older than the racy window: their statuses are noted
+                os.utime(path, (1_600_000_000, 1_600_000_000))
+    DevServer(project, port=0, log=lambda line: None).stop()
+    hinted: list[bool] = []
+    read_again = fingerprint.read_again
+
+    def spied(*arguments: Any) -> fingerprint.Inputs | None:
+        found = read_again(*arguments)
+        hinted.append(found is not None)
+        return found
+
+    monkeypatch.setattr(fingerprint, "read_again", spied)
+    dev = DevServer(project, port=0, log=lambda line: None)
+    try:
+        story = project / "content" / "stories" / "one.yaml"
+        edit(story, "raises the river tax", "keeps the tax")
+        assert dev.rebuild({str(story)}).ok
+    finally:
+        dev.stop()
+    assert hinted == [True]
