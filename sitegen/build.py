@@ -393,7 +393,10 @@ def _build_changed(
     previous = None
     if manifest is not None:
         trusted = private and written_here(project, output, manifest)
-        previous = Previous(output.resolve(), manifest, trusted)
+        complete = trusted or fingerprint.same_files(
+            project, output, manifest.files, manifest.folder_inode
+        )
+        previous = Previous(output.resolve(), manifest, trusted, complete)
     stories = prepared.stories
     assert stories is not None, "a build reads the story cache"
     keys = _page_keys(prepared)

@@ -456,6 +456,19 @@ def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inod
     return isinstance(kept, dict) and kept.get("output") == written_digest(inode, files)
 
 
+def same_files(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
+    """Whether `output` holds these files (a manifest's) and no other: they are those of
+    the build it was last found to hold (`describes`), and no folder of theirs changed
+    since, so no file came or went. Their bytes may have changed."""
+    output = output.resolve()
+    kept = _read(project).get(str(output))
+    return (
+        isinstance(kept, dict)
+        and kept.get("output") == written_digest(inode, files)
+        and kept.get("folders") == _folders_digest(output, files)
+    )
+
+
 def remember(
     project: Path,
     output: Path,

@@ -231,13 +231,18 @@ class Previous:
     """The previous build in the output folder, as far as it can be reused.
 
     `trusted`: the folder is known to hold just what `manifest` says (see
-    `written_here`), so no file is looked at to know it intact.
+    `written_here`), so no file is looked at to know it intact. `complete`: it holds
+    the manifest's files and no other, by name (fingerprint.same_files), so it need
+    not be listed to find the files to remove; trusted implies it.
     """
 
-    def __init__(self, output: Path, manifest: Manifest, trusted: bool = False) -> None:
+    def __init__(
+        self, output: Path, manifest: Manifest, trusted: bool = False, complete: bool = False
+    ) -> None:
         self.output = output
         self.manifest = manifest
         self.trusted = trusted
+        self.complete = complete or trusted
         # Files found intact by their bytes, with their status now: the manifest stays
         # as read, for write_manifest to tell which rows changed.
         self.reread: dict[str, FileRecord] = {}

@@ -276,8 +276,9 @@ class Staging:
 
     def _move_changes(self) -> int:
         assert self.previous is not None
-        if self.previous.trusted:
-            # The folder holds what the previous build wrote: no listing to find the rest.
+        if self.previous.complete:
+            # The folder holds the previous build's files and no other: no listing (6,345
+            # folders at 5,000 stories) to find the rest.
             removed = sorted(self.previous.manifest.files.keys() - self.records.keys())
         else:
             removed = sorted(_listing(self.output) - self.records.keys())

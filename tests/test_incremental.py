@@ -28,6 +28,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen import output as output_module
 from sitegen import search
 from sitegen.cli import main
 from sitegen.pagefind_service import PagefindService
@@ -445,6 +446,31 @@ def test_an_output_file_edited_by_hand_is_rendered_again(project: Path) -> None:
     replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
     assert build(project, output) == 0
     assert page.read_bytes() == original
+
+
+def test_a_rebuild_lists_the_output_folder_only_when_a_file_came_or_went_by_hand(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stray file must go, so the output folder is listed to find it; but when no
+    folder of the last build changed since (their times), its files are known."""
+    output = project / "output"
+    listed: list[Path] = []
+    listing = output_module._listing
+
+    def counted(folder: Path) -> set[str]:
+        listed.append(folder)
+        return listing(folder)
+
+    monkeypatch.setattr(output_module, "_listing", counted)
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    assert build(project, output) == 0
+    assert listed == []
+    stray = output / "stories" / stories(project)[1].stem / "stray.html"
+    stray.write_text("added by hand", encoding="utf-8")
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Again. ")
+    assert build(project, output) == 0
+    assert listed == [output] and not stray.exists()
+    assert tree(output) == clean_build(project, tmp_path)
 
 
 def restore_from_a_cache(project: Path) -> None:
