@@ -332,11 +332,11 @@ def build(
     if inputs is None:
         # The statuses of the inputs first: when they are those the last build noted,
         # no digest is needed (20,000 to look up at 5,000 stories).
-        statuses = fingerprint.stat_inputs(project)
-        stamps = statuses.digest(base_url)
+        statuses = fingerprint.stat_inputs(project, base_url)
+        stamps = statuses.stamps
         skipped = stamps is not None and fingerprint.unchanged(project, output, stamps, "stamps")
         if not skipped:
-            inputs = fingerprint.read_inputs(project, base_url, statuses)
+            inputs = fingerprint.hash_inputs(project, statuses)
     if inputs is not None:
         skipped = fingerprint.unchanged(project, output, inputs.digest)
         if skipped:

@@ -16,7 +16,7 @@ changes its folder's modification time, so the files are looked up by the list
 rather than found by listing every folder (at 5,000 stories, 37,552 files in
 6,345 folders: 0.36 s against 0.46 s).
 
-It also keeps the inputs' statuses (`Statuses.digest`: each file's path, size,
+It also keeps the inputs' statuses (`Statuses.stamps`: each file's path, size,
 modification time and inode), when none was changed so recently that a second
 change could keep its status. A build that finds them all as noted knows the
 inputs unchanged without looking up a digest; any other compares the digests,
@@ -176,7 +176,7 @@ class Inputs:
     # -> content_digest of its bytes, or OUTSIDE for a link that leads out of its folder.
     entries: dict[str, str]
     linked: bool = False  # whether any file is a link (whose target may change unseen)
-    stamps: str | None = None  # Statuses.digest of the files as they were read
+    stamps: str | None = None  # Statuses.stamps of the files as they were read
 
     @functools.cached_property
     def files(self) -> dict[str, str]:
@@ -198,17 +198,23 @@ class Statuses:
     files: list[tuple[str, str, os.stat_result | None]]
     linked: bool  # whether any file is a link
     taken_ns: int  # when the walk began
+    base_url: str | None  # the --base-url of the build
 
-    def digest(self, base_url: str | None) -> str | None:
+    @functools.cached_property
+    def settings(self) -> str:
+        return _settings(self.base_url)
+
+    @functools.cached_property
+    def stamps(self) -> str | None:
         """A digest of every input's path, size, modification time and inode, and of
-        what else the inputs' digest covers (`_settings`): equal digests mean equal
+        what else the inputs' digest covers (`_settings`): equal stamps mean equal
         inputs, as git's index has it. None when the statuses cannot vouch for the
         bytes: a file changed so shortly before the walk (RACY_NS) that a second change
         could keep its status, or a link, whose target may change unseen."""
         if self.linked:
             return None
         recent = self.taken_ns - RACY_NS
-        lines = [_settings(base_url)]
+        lines = [self.settings]
         for name, _, status in self.files:
             assert status is not None  # only a link has none
             if status.st_mtime_ns >= recent:
@@ -217,7 +223,7 @@ class Statuses:
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def stat_inputs(project: Path) -> Statuses:
+def stat_inputs(project: Path, base_url: str | None) -> Statuses:
     """The status of every input file, in path order: one stat each, nothing read."""
     taken = time.time_ns()
     files: list[tuple[str, str, os.stat_result | None]] = []
@@ -233,22 +239,25 @@ def stat_inputs(project: Path) -> Statuses:
                     files.append((name, entry.path, None))
                     continue
             files.append((name, entry.path, entry.stat()))
-    return Statuses(files, linked, taken)
+    return Statuses(files, linked, taken, base_url)
 
 
-def read_inputs(project: Path, base_url: str | None, statuses: Statuses | None = None) -> Inputs:
-    """Every input hashed (from `statuses`, when they were taken already), before the
-    build reads any: a file saved during the build then makes the next build a full
-    one, and its stories validated again."""
-    if statuses is None:
-        statuses = stat_inputs(project)
+def read_inputs(project: Path, base_url: str | None) -> Inputs:
+    """Every input hashed, before the build reads any: a file saved during the build
+    then makes the next build a full one, and its stories validated again."""
+    return hash_inputs(project, stat_inputs(project, base_url))
+
+
+def hash_inputs(project: Path, statuses: Statuses) -> Inputs:
+    """The inputs whose statuses were taken: each file's digest is the one remembered
+    for its status (`_Hashes`), or read."""
     hashes = _Hashes(project)
     entries = {
         name: OUTSIDE if status is None else hashes.digest(name, path, status)
         for name, path, status in statuses.files
     }
     hashes.save()
-    return _inputs(base_url, entries, statuses.linked, statuses.digest(base_url))
+    return _inputs(statuses.settings, entries, statuses.linked, statuses.stamps)
 
 
 def read_again(
@@ -281,14 +290,14 @@ def read_again(
             return None  # a folder (or another kind of file), or a folder gone
         else:
             entries.pop(name, None)
-    return _inputs(base_url, entries, False)
+    return _inputs(_settings(base_url), entries, False)
 
 
 def _inputs(
-    base_url: str | None, entries: dict[str, str], linked: bool, stamps: str | None = None
+    settings: str, entries: dict[str, str], linked: bool, stamps: str | None = None
 ) -> Inputs:
-    """The inputs of these files, with sitegen's environment, themes and the base_url."""
-    digest = hashlib.sha256(_settings(base_url).encode())
+    """The inputs of these files, with the `_settings` of the build."""
+    digest = hashlib.sha256(settings.encode())
     # In path order: content/ sorts before seeds/, and seeds/ before themes/.
     for name in sorted(entries):
         digest.update(f"{name}\0{entries[name]}\0".encode())
@@ -430,15 +439,21 @@ def _read(project: Path) -> dict[str, dict[str, str | None]]:
     return outputs if isinstance(outputs, dict) else {}
 
 
+def _noted(project: Path, output: Path) -> dict[str, str | None] | None:
+    """What builds.json notes of the build the folder `output` holds."""
+    kept = _read(project).get(str(output.resolve()))
+    return kept if isinstance(kept, dict) else None
+
+
 def unchanged(
-    project: Path, output: Path, inputs: str, known_by: Literal["inputs", "stamps"] = "inputs"
+    project: Path, output: Path, digest: str, known_by: Literal["inputs", "stamps"] = "inputs"
 ) -> bool:
     """Whether `output` still holds the build of exactly these inputs: known by their
-    digest (Inputs.digest), or with `known_by="stamps"` by their statuses
-    (Statuses.digest) as that build, or a later one that found it up to date, noted."""
+    `digest` (Inputs.digest), or with `known_by="stamps"` by their statuses
+    (Statuses.stamps) as that build, or a later one that found it up to date, noted."""
     output = output.resolve()
-    kept = _read(project).get(str(output))
-    if not isinstance(kept, dict) or kept.get(known_by) != inputs:
+    kept = _noted(project, output)
+    if kept is None or kept.get(known_by) != digest:
         return False
     if kept.get("record") != record_digest(project):
         return False
@@ -452,8 +467,8 @@ def unchanged(
 def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
     """Whether these file records (a manifest's) are those of the build `output` was
     last found to hold: with `unchanged`, every file of the folder is as they say."""
-    kept = _read(project).get(str(output.resolve()))
-    return isinstance(kept, dict) and kept.get("output") == written_digest(inode, files)
+    kept = _noted(project, output)
+    return kept is not None and kept.get("output") == written_digest(inode, files)
 
 
 def same_files(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
@@ -461,9 +476,9 @@ def same_files(project: Path, output: Path, files: Mapping[str, FileRecord], ino
     the build it was last found to hold (`describes`), and no folder of theirs changed
     since, so no file came or went. Their bytes may have changed."""
     output = output.resolve()
-    kept = _read(project).get(str(output))
+    kept = _noted(project, output)
     return (
-        isinstance(kept, dict)
+        kept is not None
         and kept.get("output") == written_digest(inode, files)
         and kept.get("folders") == _folders_digest(output, files)
     )
@@ -499,7 +514,7 @@ def remember(
 
 
 def restamp(project: Path, output: Path, stamps: str | None) -> None:
-    """Note the statuses (Statuses.digest) of inputs that `output` was just found to be
+    """Note the statuses (Statuses.stamps) of inputs that `output` was just found to be
     the build of, by their digest: a build right after a save could not note them (the
     file saved was too recent), and until noted every check reads the digests of all."""
     output = output.resolve()

@@ -2,14 +2,14 @@
 read and anchored again.
 
 A story's validation depends on its file, on the seeds it names (their bytes),
-on content/site.yaml (labels) and the ids of content/sources.yaml, and on sitegen itself
-(and on the anchor record only for quotes not found word for word, which make
-a problem: such a story is not kept). The key of a story is a digest of all of
-these, made from the digests of the files (those the build's fingerprint took,
-so that neither stories nor seeds are read again to know them unchanged); the
-seeds it names come from the entry kept for the same file (its digest is in the
-key). Only a story read without any problem is kept, so every warning
-is reported again on every build.
+on content/site.yaml (labels) and the ids of content/sources.yaml, and on
+sitegen itself (and on the anchor record only for quotes not found word for
+word, which make a problem: such a story is not kept). The key of a story is a
+digest of all of these, made from the digests of the files (those the build's
+fingerprint took, so that neither stories nor seeds are read again to know them
+unchanged); the seeds it names come from the entry kept for the same file (its
+digest is in the key). Only a story read without any problem is kept, so every
+warning is reported again on every build.
 
 The cache is `.sitegen/stories.sqlite`, a row per story file: plain JSON
 values, each story written field by field (`encode`) and rebuilt from a fixed
