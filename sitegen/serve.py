@@ -314,14 +314,16 @@ class DevServer:
         """
         generation = self.snapshot.generation + 1
         inputs = hinted = None
-        if changed and self.inputs is not None:
-            inputs = hinted = fingerprint.read_again(
-                self.project, self.base_url, self.inputs, changed
-            )
-            if hinted is not None and hinted.digest == self.inputs.digest:
+        if self.inputs is not None:
+            if changed:
+                inputs = hinted = fingerprint.read_again(
+                    self.project, self.base_url, self.inputs, changed
+                )
+            if hinted is None or hinted.digest == self.inputs.digest:
                 # Nothing the last build did not have, as far as the watcher saw (a save
-                # of the same bytes, or one that build already read): made sure of from
-                # every input, and no build, nor reload, if so.
+                # of the same bytes, or one that build already read), or no paths to go
+                # by (a watch begun anew): made sure of from every input, and no build,
+                # nor reload, if so.
                 inputs, hinted = fingerprint.read_inputs(self.project, self.base_url), None
                 if inputs.digest == self.inputs.digest:
                     return self.snapshot
@@ -417,8 +419,10 @@ class DevServer:
     def _watch(self) -> None:
         """Rebuild on every change; and watch anew when what is to be watched changes: a
         seeds/ or themes/ folder made after serve started, or another theme in site.yaml
-        (else saves to them would go unseen until serve is started again)."""
-        catch_up = False
+        (else saves to them would go unseen until serve is started again); and catch up,
+        once the first watch runs, with what was saved while serve started: the watch
+        begins after the first build has read the inputs, and does not see those saves."""
+        catch_up = True
         while not self.stopping.is_set():
             paths = self.watched_paths()
             for changes in watchfiles.watch(

@@ -24,7 +24,7 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.pagefind_service import PagefindService
-from sitegen.serve import DevServer, Snapshot, _Handler
+from sitegen.serve import WATCH_CHECK_MS, DevServer, Snapshot, _Handler
 from tests.support.projects import copy_project, tree
 
 SITES = Path(__file__).parent / "sites"
@@ -126,6 +126,26 @@ def test_a_change_rebuilds_a_break_shows_the_error_a_fix_restores(
     next_build(server, generation)
     status, page = fetch(page_url)
     assert status == 200 and "Council doubles the river tax" in page
+
+
+def test_a_save_made_while_serve_starts_is_built(project: Path) -> None:
+    """A save between the first build and the start of the watch is not seen by the watch:
+    serve catches up with it once the watch runs, and otherwise builds nothing more."""
+    dev = DevServer(project, port=0, log=lambda line: None)
+    try:
+        edit(project / "content" / "stories" / "one.yaml", "raises the river", "lowers the river")
+        dev.start()  # no pause: the save above was made before anything watched
+        next_build(dev, 1)
+        status, page = fetch(dev.url + "stories/one/")
+        assert status == 200 and "Council lowers the river tax" in page
+    finally:
+        dev.stop()
+
+
+def test_an_idle_start_builds_nothing_more(server: DevServer) -> None:
+    """The catch-up of a new watch builds, and reloads, only when something changed."""
+    snapshot = server.wait_for_change(server.snapshot.generation, 2 * WATCH_CHECK_MS / 1000 + 1)
+    assert snapshot.generation == 1
 
 
 def test_a_seed_change_rebuilds_too(server: DevServer, project: Path) -> None:
