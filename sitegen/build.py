@@ -20,16 +20,17 @@ import contextlib
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import fingerprint
+from . import fingerprint, urls
 from .anchor_record import Record, merge, write_record
 from .errors import BuildCancelled, Problem, Problems
 from .manifest import (
+    Manifest,
     Previous,
     forget_written,
     read_manifest,
@@ -207,12 +208,14 @@ def _prepare(
     problems: Problems,
     cached: bool = False,
     digests: Mapping[str, str] | None = None,
+    read_anew: Callable[[list[str]], None] | None = None,
 ) -> _Prepared | None:
     """Load, validate and find the theme: what rendering needs, or None after an error.
 
     With `cached`, stories whose inputs are unchanged since the last build are taken
     from the story cache (story_cache), not parsed nor validated again; `digests`
-    (fingerprint.Inputs.files) tells which, without reading them.
+    (fingerprint.Inputs.files) tells which, without reading them. `read_anew` is told
+    the story files validated again, once read (validate).
     """
     from .load import collector_paused, load_project
     from .story_cache import read_cache
@@ -228,7 +231,7 @@ def _prepare(
             raw = load_project(project, problems, stories_unparsed=True, digests=digests)
         with _stage(report, "validate"):
             context = _validation_context(project, raw.sources) if cache is not None else ""
-            site = _validate(raw, problems, base_url, cache, context, digests)
+            site = _validate(raw, problems, base_url, cache, context, digests, read_anew)
             if cache is not None:
                 report.counts["stories reused"] = cache.reused
         anchor_record, seeds = raw.anchor_record, frozenset(raw.seeds)
@@ -276,11 +279,12 @@ def _validate(
     cache: StoryCache | None = None,
     context: str = "",
     digests: Mapping[str, str] | None = None,
+    read_anew: Callable[[list[str]], None] | None = None,
 ) -> Site | None:
     """The validated site, its base_url replaced by --base-url when one is given."""
     from .validate import validate
 
-    site = validate(raw, problems, cache, context, digests)
+    site = validate(raw, problems, cache, context, digests, read_anew)
     if site is not None and base_url:
         config = dataclasses.replace(
             site.config, base_url=base_url if base_url.endswith("/") else base_url + "/"
@@ -381,86 +385,106 @@ def _build_changed(
     """`build` once the inputs are known to have changed since the build `output` holds."""
     from .render.fragments import FragmentStore
     from .reuse import Reuse
+    from .search_ahead import ShardsAhead, index_early
     from .search_inputs import SearchInputs
     from .story_cache import write_cache
 
     problems = Problems()
-    prepared = _prepare(project, base_url, report, problems, cached=True, digests=inputs.files)
-    if prepared is None:
-        _finish(report, problems, prepared)
-        return report
-    manifest = read_manifest(project, output)
-    previous = None
-    if manifest is not None:
-        trusted = private and written_here(project, output, manifest)
-        complete = trusted or fingerprint.same_files(
-            project, output, manifest.files, manifest.folder_inode
-        )
-        previous = Previous(output.resolve(), manifest, trusted, complete)
-    stories = prepared.stories
-    assert stories is not None, "a build reads the story cache"
-    keys = _page_keys(prepared)
-    reuse = Reuse(keys, previous, fragments=FragmentStore(project, keys.site_key))
-    with (
-        contextlib.nullcontext(hold) if hold is not None else InterruptHold() as held,
-        Staging(output, previous) as staging,
-        SearchInputs(project) as kept,
-    ):
-        # The search shards of the stories rendered, made while the lists render.
-        made_ahead: list[ShardsAhead] = []
-        try:
-            with _stage(report, "render"):
-                pages = _render_into(staging, prepared, reuse, kept, problems, report, made_ahead)
-            if not problems.has_errors and pages_ready is not None:
-                counts = report.counts
-                shown = RenderedPages(
-                    staging.folder,
-                    prepared.site,
-                    tuple(problems.sorted()),
-                    counts["rendered"],
-                    counts["pages"],
-                )
-                pages_ready(shown)
-            if not problems.has_errors:
-                _stop_if_cancelled(cancel)
-                with _stage(report, "search"):
-                    _search_into(staging, reuse, pages, kept, problems, made_ahead, cancel)
+    read: list[Manifest | None] = []
+
+    def previous_manifest() -> Manifest | None:
+        if not read:
+            read.append(read_manifest(project, output))
+        return read[0]
+
+    def read_anew(files: list[str]) -> None:
+        manifest = previous_manifest() if files else None
+        if manifest is not None:
+            pages = [urls.file_for(urls.story(_slug(file))) for file in files]
+            with SearchInputs(project) as store:
+                index_early(ahead, manifest.search, pages, store.entries)
+
+    # The search shards of the stories rendered again, made while the rest renders
+    # (search_ahead); begun before the site is put together, and stopped if not done.
+    with ShardsAhead() as ahead:
+        prepared = _prepare(project, base_url, report, problems, True, inputs.files, read_anew)
+        if prepared is None:
             _finish(report, problems, prepared)
-            if report.ok:
-                _stop_if_cancelled(cancel)
-        except BuildCancelled:
-            report.cancelled = True
-            report.site = None
             return report
-        finally:
-            for shards in made_ahead:
-                shards.stop()
-        if not report.ok:
-            return report
-        # From here on the build has succeeded: an interrupt is held until it returns.
-        held.start()
-        with _stage(report, "write"):
-            reuse.made_now.files = staging.records
-            forget_written(project, output)  # a commit that fails half-way changes the folder
-            reuse.made_now.folder_inode = staging.commit()
-            write_manifest(project, output, reuse.made_now, manifest)
-            write_cache(project, stories)
-            write_record(project, report.anchor_record, prepared.anchor_record)
-            if reuse.fragments is not None:
-                reuse.fragments.save()
-            # A build with warnings is never skipped, so that they are shown every time.
-            clean = not report.problems
-            fingerprint.remember(
-                project,
-                output,
-                inputs if clean else None,
-                reuse.made_now.folder_inode,
-                staging.records,
+        manifest = previous_manifest()
+        previous = None
+        if manifest is not None:
+            trusted = private and written_here(project, output, manifest)
+            complete = trusted or fingerprint.same_files(
+                project, output, manifest.files, manifest.folder_inode
             )
-    report.counts.update(
-        files=len(staging.records), written=staging.written, unchanged=staging.unchanged
-    )
-    return report
+            previous = Previous(output.resolve(), manifest, trusted, complete)
+        stories = prepared.stories
+        assert stories is not None, "a build reads the story cache"
+        keys = _page_keys(prepared)
+        reuse = Reuse(keys, previous, fragments=FragmentStore(project, keys.site_key))
+        with (
+            contextlib.nullcontext(hold) if hold is not None else InterruptHold() as held,
+            Staging(output, previous) as staging,
+            SearchInputs(project) as kept,
+        ):
+            try:
+                with _stage(report, "render"):
+                    pages = _render_into(staging, prepared, reuse, kept, problems, report, ahead)
+                if not problems.has_errors and pages_ready is not None:
+                    counts = report.counts
+                    shown = RenderedPages(
+                        staging.folder,
+                        prepared.site,
+                        tuple(problems.sorted()),
+                        counts["rendered"],
+                        counts["pages"],
+                    )
+                    pages_ready(shown)
+                if not problems.has_errors:
+                    _stop_if_cancelled(cancel)
+                    with _stage(report, "search"):
+                        _search_into(staging, reuse, pages, kept, problems, ahead, cancel)
+                _finish(report, problems, prepared)
+                if report.ok:
+                    _stop_if_cancelled(cancel)
+            except BuildCancelled:
+                report.cancelled = True
+                report.site = None
+                return report
+            finally:
+                ahead.stop()
+            if not report.ok:
+                return report
+            # From here on the build has succeeded: an interrupt is held until it returns.
+            held.start()
+            with _stage(report, "write"):
+                reuse.made_now.files = staging.records
+                forget_written(project, output)  # a commit that fails half-way changes the folder
+                reuse.made_now.folder_inode = staging.commit()
+                write_manifest(project, output, reuse.made_now, manifest)
+                write_cache(project, stories)
+                write_record(project, report.anchor_record, prepared.anchor_record)
+                if reuse.fragments is not None:
+                    reuse.fragments.save()
+                # A build with warnings is never skipped, so that they are shown every time.
+                clean = not report.problems
+                fingerprint.remember(
+                    project,
+                    output,
+                    inputs if clean else None,
+                    reuse.made_now.folder_inode,
+                    staging.records,
+                )
+        report.counts.update(
+            files=len(staging.records), written=staging.written, unchanged=staging.unchanged
+        )
+        return report
+
+
+def _slug(story_file: str) -> str:
+    """The slug of a story, from its file's path in the project (FORMAT.md)."""
+    return story_file.rsplit("/", 1)[-1].removesuffix(".yaml")
 
 
 def _stop_if_cancelled(cancel: threading.Event | None) -> None:
@@ -475,7 +499,7 @@ def _render_into(
     kept: SearchInputs,
     problems: Problems,
     report: BuildReport,
-    ahead: list[ShardsAhead],
+    ahead: ShardsAhead,
 ) -> dict[str, SearchEntry | None]:
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
@@ -491,6 +515,7 @@ def _render_into(
 
     def stories_done() -> None:
         if reuse.previous is None:
+            ahead.drop_early()
             return  # nothing to guess the other pages from
         from .cache_keys import digest
         from .search_ahead import index_ahead
@@ -505,7 +530,7 @@ def _render_into(
             path: None if entry is None else _entry_name(path, staging.records[path].digest)
             for path, entry in rendered.items()
         }
-        ahead.append(index_ahead(made.search, names, made_before, kept.entries))
+        index_ahead(ahead, made.search, names, made_before, kept.entries)
 
     try:
         site, theme = prepared.site, prepared.theme
@@ -558,7 +583,7 @@ def _search_into(
     rendered: dict[str, SearchEntry | None],
     kept: SearchInputs,
     problems: Problems,
-    ahead: Sequence[ShardsAhead] = (),
+    ahead: ShardsAhead | None = None,
     cancel: threading.Event | None = None,
 ) -> None:
     """The search index of the pages in `staging`, made again only where pages changed.
@@ -636,11 +661,9 @@ def _search_into(
     # Shards made ahead under the key they have now (search_ahead): not made again.
     made_ahead = {}
     for shard in stale:
-        for shards in ahead:
-            found = shards.result(shard_keys[shard])
-            if found is not None:
-                made_ahead[shard] = found
-                break
+        found = ahead.result(shard_keys[shard]) if ahead is not None else None
+        if found is not None:
+            made_ahead[shard] = found
     # The word bundles need the words of every shard: kept by the shard's list of pages,
     # made again from its pages' words when that list changed.
     words_by_shard: dict[int, ShardWords] | None = None

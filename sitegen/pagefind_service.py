@@ -13,10 +13,12 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+# What gives the rest of an index's pages, waiting until they are known; None: not needed.
+More = Callable[[], Sequence[tuple[str, str]] | None]
 TIMEOUT_SECONDS = 300  # for one bundle; Pagefind indexes 1,000 story pages in some 6 s
 
 
@@ -46,9 +48,17 @@ class PagefindService:
         self.process: subprocess.Popen[bytes] | None = None
         self.stopped = False
 
-    def index(self, pages: Sequence[tuple[str, str]]) -> dict[str, bytes] | str:
+    def index(
+        self, pages: Sequence[tuple[str, str]], more: More | None = None
+    ) -> dict[str, bytes] | str:
         """The files of the index of `pages` (path, what Pagefind reads of the page), or
-        what went wrong."""
+        what went wrong.
+
+        With `more`, the pages are the first ones only: once Pagefind has read them,
+        `more()` is waited for and gives the rest (None: the index is not needed after
+        all). Pagefind does most of its work as each page comes, so a caller that knows
+        the first pages early has them indexed while it makes the others.
+        """
         with self.lock:
             if self.stopped:
                 return "Pagefind was stopped"
@@ -72,7 +82,7 @@ class PagefindService:
         timer.start()
         result: dict[str, bytes] | str = "Pagefind was interrupted"
         try:
-            result = self._exchange(process.stdin, process.stdout, pages)
+            result = self._exchange(process.stdin, process.stdout, pages, more)
         finally:
             timer.cancel()
             if isinstance(result, str):
@@ -98,6 +108,7 @@ class PagefindService:
         requests: IO[bytes],
         answers: IO[bytes],
         pages: Sequence[tuple[str, str]],
+        more: More | None,
     ) -> dict[str, bytes] | str:
         try:
             messages = _messages(answers)
@@ -106,29 +117,41 @@ class PagefindService:
             if isinstance(created, str):
                 return created
             index_id = created["index_id"]
-
-            last = len(pages) + 1
-            adding = [
-                {
-                    "message_id": number,
-                    "payload": {
-                        "type": "AddFile",
-                        "index_id": index_id,
-                        "url": _page_url(path),
-                        "file_path": None,
-                        "file_contents": page,
-                    },
-                }
-                for number, (path, page) in enumerate(pages, start=1)
-            ]
-            getting = {"message_id": last, "payload": {"type": "GetFiles", "index_id": index_id}}
-            self.writer = threading.Thread(target=_send, args=(requests, [*adding, getting]))
-            self.writer.start()
-            for number in range(1, last):
-                added = self._answer(messages, number)
-                if isinstance(added, str):
-                    return f"{added} (adding {pages[number - 1][0]})"
-            got = self._answer(messages, last)
+            sent = 0  # pages sent so far
+            batch = pages
+            while True:
+                requests_now = [
+                    {
+                        "message_id": number,
+                        "payload": {
+                            "type": "AddFile",
+                            "index_id": index_id,
+                            "url": _page_url(path),
+                            "file_path": None,
+                            "file_contents": page,
+                        },
+                    }
+                    for number, (path, page) in enumerate(batch, start=sent + 1)
+                ]
+                if more is None:  # the last pages: then the index
+                    getting = {"type": "GetFiles", "index_id": index_id}
+                    requests_now.append({"message_id": sent + len(batch) + 1, "payload": getting})
+                if self.writer is not None:
+                    self.writer.join()
+                self.writer = threading.Thread(target=_send, args=(requests, requests_now))
+                self.writer.start()
+                for number, (path, _) in enumerate(batch, start=sent + 1):
+                    answer = self._answer(messages, number)
+                    if isinstance(answer, str):
+                        return f"{answer} (adding {path})"
+                sent += len(batch)
+                if more is None:
+                    break
+                rest, more = more(), None
+                if rest is None:
+                    return "the index was not needed after all"
+                batch = rest
+            got = self._answer(messages, sent + 1)
             if isinstance(got, str):
                 return got
             return {str(file["path"]): base64.b64decode(file["content"]) for file in got["files"]}

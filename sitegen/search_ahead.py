@@ -12,17 +12,25 @@ takes a shard made ahead only when the key it was made under is the key of that
 shard over the pages the build indexes in the end, so a wrong guess (a list page a
 theme indexes changed too, a story was deleted) costs the Pagefind run and nothing
 else: the shard is then made again as usual.
+
+Pagefind does two thirds of a shard's work as it is given each page, and pages are
+given in path order. So a shard can start sooner still (`index_early`): once the
+story files to validate again are known and read without a problem, before the
+rest of the site is put together, each shard that holds their pages is given the
+pages that come before them, as the previous build indexed them. Once the stories
+are rendered, the rest follows if those first pages are still the shard's; else the
+early run is dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .pagefind_reads import SearchInput
-from .pagefind_service import PagefindService
+from .pagefind_service import More, PagefindService
 from .search import (
     SearchEntry,
     pagefind_executable,
@@ -38,49 +46,137 @@ MAX_AHEAD = 2
 Result = dict[str, bytes] | str  # the files of a shard, or what went wrong
 
 
+Named = list[tuple[str, str]]  # (page, its entry's name in the store), in path order
+Pages = list[tuple[str, SearchInput]]  # (page, what Pagefind reads of it)
+
+
+@dataclass
+class _Early:
+    """A shard begun before its pages were all rendered: `first` given to Pagefind, the
+    rest to come through `rest` (None: dropped)."""
+
+    count: int
+    shard: int
+    first: Named
+    rest: Future[Pages | None]
+    made: Future[Result]
+
+
 @dataclass
 class ShardsAhead:
     """The shards being made ahead, by the shard key they are made under."""
 
     _made: dict[str, Future[Result]] = field(default_factory=dict)
+    _early: list[_Early] = field(default_factory=list)
     _services: list[PagefindService] = field(default_factory=list)
     _pool: ThreadPoolExecutor | None = None
 
-    def start(self, executable: Path, key: str, pages: list[tuple[str, SearchInput]]) -> None:
+    def start(self, executable: Path, key: str, pages: Pages) -> None:
         """Start Pagefind on a shard's pages, in a process of its own."""
+        self._made[key] = self._submit(executable, pages)
+
+    def start_early(
+        self, executable: Path, count: int, shard: int, first: Named, pages: Pages
+    ) -> None:
+        """Start Pagefind on the first pages of a shard (`first`, read as `pages`)."""
+        rest: Future[Pages | None] = Future()
+        made = self._submit(executable, pages, rest.result)
+        self._early.append(_Early(count, shard, first, rest, made))
+
+    def finish_early(
+        self, key: str, count: int, shard: int, named: Named, pages: Callable[[Named], Pages | None]
+    ) -> bool:
+        """Give an early shard the rest of its pages, if its first pages are those of
+        `named` (the shard's pages now, whose key is `key`); `pages` reads them."""
+        for early in self._early:
+            if (early.count, early.shard) == (count, shard):
+                self._early.remove(early)
+                rest = None
+                if named[: len(early.first)] == early.first:
+                    rest = pages(named[len(early.first) :])
+                early.rest.set_result(rest)
+                if rest is not None:
+                    self._made[key] = early.made
+                return rest is not None
+        return False
+
+    def drop_early(self) -> None:
+        """Drop the early shards not finished: their Pagefind runs end at once."""
+        for early in self._early:
+            early.rest.set_result(None)
+        self._early.clear()
+
+    def _submit(self, executable: Path, pages: Pages, more: More | None = None) -> Future[Result]:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(MAX_AHEAD)
         service = PagefindService(executable)
         self._services.append(service)
-        self._made[key] = self._pool.submit(service.index, pages)
+        return self._pool.submit(service.index, pages, more)
 
     def result(self, key: str) -> Callable[[], Result] | None:
         """What waits for the shard made under `key`, if one is being made."""
         future = self._made.get(key)
         return future.result if future is not None else None
 
+    def __enter__(self) -> ShardsAhead:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         """Stop what is under way (a failed or interrupted build) and wait for it to end."""
+        self.drop_early()
         for service in self._services:
             service.stop()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+def index_early(
+    ahead: ShardsAhead,
+    indexed_before: Mapping[str, str],
+    changing: Collection[str],
+    entries: Callable[[list[str]], dict[str, SearchEntry]],
+) -> None:
+    """Begin, into `ahead`, the shards that hold the pages `changing` (to be rendered
+    again) with the pages before them, as the previous build indexed them
+    (`indexed_before`: page -> its entry's name; `entries` as for `index_ahead`). The
+    site is taken to have the pages the previous build indexed: an edit's."""
+    count = shard_count(len(indexed_before))
+    first_changing: dict[int, str] = {}
+    for path in changing:
+        shard = shard_of(path, count)
+        first_changing[shard] = min(first_changing.get(shard, path), path)
+    executable = pagefind_executable()
+    if not first_changing or len(first_changing) > MAX_AHEAD or executable is None:
+        return
+    for shard, first in sorted(first_changing.items()):
+        before = sorted(p for p in indexed_before if p < first and shard_of(p, count) == shard)
+        named = [(path, indexed_before[path]) for path in before]
+        found = entries([name for _, name in named])
+        if named and len(found) == len(named):
+            pages = [(path, found[name].input) for path, name in named]
+            ahead.start_early(executable, count, shard, named, pages)
+
+
 def index_ahead(
+    ahead: ShardsAhead,
     indexed_before: Mapping[str, str],
     rendered: Mapping[str, str | None],
     previous_key: Callable[[int, int, str], bool],
     entries: Callable[[list[str]], dict[str, SearchEntry]],
-) -> ShardsAhead:
-    """Start making the shards that the pages rendered so far change.
+) -> None:
+    """Start making, into `ahead`, the shards that the pages rendered so far change.
 
     `indexed_before` maps each page the previous build indexed to its entry's name,
     and `rendered` each page rendered so far to its entry's name (None: not
     indexed). `previous_key(count, shard, key)` tells whether the previous build
     made that shard of a `count`-shard index under that key; `entries(names)` gives
     the kept entries among these names. Shards whose pages' entries are not all
-    kept are left to the search stage.
+    kept are left to the search stage. A shard begun early in `ahead` (index_early)
+    is finished rather than made again, if it began with the right pages; the other
+    early ones are dropped.
     """
     indexed = dict(indexed_before)
     for path, name in rendered.items():
@@ -93,18 +189,27 @@ def index_ahead(
     for path in sorted(indexed):
         pages.setdefault(shard_of(path, count), []).append(path)
     touched = sorted({shard_of(path, count) for path in rendered if path in indexed})
-    ahead = ShardsAhead()
-    jobs: list[tuple[str, list[tuple[str, str]]]] = []
+    jobs: list[tuple[str, int, Named]] = []
     for shard in touched:
         named = [(path, indexed[path]) for path in pages[shard]]
         key = shard_key(named)
         if not previous_key(count, shard, key):
-            jobs.append((key, named))
+            jobs.append((key, shard, named))
     executable = pagefind_executable()
     if not jobs or len(jobs) > MAX_AHEAD or executable is None:
-        return ahead
-    for key, named in jobs:
+        ahead.drop_early()
+        return
+
+    def read(named: Named) -> Pages | None:
         found = entries([name for _, name in named])
-        if len(found) == len(named):
-            ahead.start(executable, key, [(path, found[name].input) for path, name in named])
-    return ahead
+        if len(found) < len(named):
+            return None
+        return [(path, found[name].input) for path, name in named]
+
+    for key, shard, named in jobs:
+        if ahead.finish_early(key, count, shard, named, read):
+            continue
+        whole = read(named)
+        if whole is not None:
+            ahead.start(executable, key, whole)
+    ahead.drop_early()

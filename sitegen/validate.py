@@ -570,19 +570,15 @@ class StoryReader:
         return tuple(passages)
 
 
-def _kept_story(
+def _kept_entry(
     file: YamlFile, library: SeedLibrary, cache: StoryCache, context: str
-) -> Story | None:
-    """The story the cache keeps for this file, if its inputs are unchanged."""
+) -> Entry | None:
+    """The cache's entry for this file, if the story's inputs are unchanged since."""
     unparsed = file.root is None and bool(file.digest) and file.readable
     entry = cache.entries.get(file.path) if unparsed else None
-    if entry is None:
+    if entry is None or _story_key(entry.seeds, file.digest, library, context) != entry.key:
         return None
-    story = _cached_story(entry, file.digest, library, context)
-    if story is not None:
-        cache.kept[file.path] = entry
-        cache.reused += 1
-    return story
+    return entry
 
 
 def _read_story_file(
@@ -613,12 +609,8 @@ def _read_story_file(
     return story
 
 
-def _cached_story(
-    entry: Entry, file_digest: str, library: SeedLibrary, context: str
-) -> Story | None:
-    """The story kept in `entry`, when what it was validated from is unchanged."""
-    if _story_key(entry.seeds, file_digest, library, context) != entry.key:
-        return None
+def _cached_story(entry: Entry, library: SeedLibrary) -> Story | None:
+    """The story kept in `entry` (a _kept_entry); None for a damaged row."""
 
     def seed(name: str) -> Seed:
         found = library.seed(name)
@@ -653,6 +645,7 @@ def _read_stories(
     problems: Problems,
     cache: StoryCache | None,
     context: str,
+    read_anew: Callable[[list[str]], None] | None = None,
 ) -> list[Story | None]:
     """The story of each story file, in file order (None for a file with an error).
 
@@ -660,34 +653,66 @@ def _read_stories(
     every core (parallel.in_story_order) where that pays: 5,000 stories took 15-20
     s of one core, the other idle. A worker's problems, cache entries and exact
     quotes come back with its stories, so the result is a serial validation's.
+    Those are read first: when they read without a problem, `read_anew` is told their
+    files before the kept stories are decoded (a rebuild starts the search shards of
+    their pages then, search_ahead).
     """
     found: list[Story | None] = [None] * len(raw.stories)
+    kept: list[tuple[int, Entry]] = []
     to_read: list[int] = []
     for number, file in enumerate(raw.stories):
-        kept = _kept_story(file, library, cache, context) if cache is not None else None
-        if kept is None:
+        entry = _kept_entry(file, library, cache, context) if cache is not None else None
+        if entry is None:
             to_read.append(number)
         else:
-            found[number] = kept
-    jobs = worker_count(len(to_read))
+            kept.append((number, entry))
+    before = len(problems)
+    _read_story_files(raw, to_read, sources, library, problems, cache, context, found)
+    if read_anew is not None and len(problems) == before:
+        read_anew([raw.stories[number].path for number in to_read])
+    damaged = []
+    for number, entry in kept:
+        story = _cached_story(entry, library)
+        if story is None:
+            damaged.append(number)
+            continue
+        found[number] = story
+        assert cache is not None, "entries come from the cache"
+        cache.kept[raw.stories[number].path] = entry
+        cache.reused += 1
+    _read_story_files(raw, damaged, sources, library, problems, cache, context, found)
+    return found
+
+
+def _read_story_files(
+    raw: RawProject,
+    numbers: list[int],
+    sources: dict[str, Source] | None,
+    library: SeedLibrary,
+    problems: Problems,
+    cache: StoryCache | None,
+    context: str,
+    found: list[Story | None],
+) -> None:
+    """Read and anchor these story files, into `found` by number (_read_stories)."""
+    jobs = worker_count(len(numbers))
     if jobs == 1:
-        for number in to_read:
+        for number in numbers:
             file = raw.stories[number]
             found[number] = _read_story_file(
                 raw.root, file, sources, library, problems, cache, context
             )
-        return found
-    files = tuple(raw.stories[number] for number in to_read)
+        return
+    files = tuple(raw.stories[number] for number in numbers)
     shared = (raw.root, files, sources, library, cache is not None, context)
     with in_story_order(_story_reader, shared, len(files), jobs) as results:
-        for number, (story, story_problems, entry, matched) in zip(to_read, results, strict=True):
+        for number, (story, story_problems, entry, matched) in zip(numbers, results, strict=True):
             found[number] = story
             problems.extend(story_problems)
             if cache is not None and entry is not None:
                 cache.kept[raw.stories[number].path] = entry
             for name, quotes in matched.items():
                 library.matched_now.setdefault(name, set()).update(quotes)
-    return found
 
 
 def _story_reader(
@@ -777,6 +802,7 @@ def validate(
     cache: StoryCache | None = None,
     context: str = "",
     file_digests: Mapping[str, str] | None = None,
+    read_anew: Callable[[list[str]], None] | None = None,
 ) -> Site | None:
     """The validated site, or None when any error was reported.
 
@@ -785,6 +811,7 @@ def validate(
     is the digest of what every story's validation depends on (sitegen, site.yaml,
     sources.yaml). `file_digests` gives the digest of the files already hashed (path in
     the project -> fingerprint.content_digest), so that no seed is read for it.
+    `read_anew` is told the story files the cache did not hold, once read (_read_stories).
     """
     config = read_site_config(raw.site, raw.themes, problems)
     sources = read_sources(raw.sources, problems)
@@ -801,7 +828,7 @@ def validate(
     )
     stories = [
         story
-        for story in _read_stories(raw, sources, library, problems, cache, context)
+        for story in _read_stories(raw, sources, library, problems, cache, context, read_anew)
         if story is not None
     ]
     slugs = {file.path.rsplit("/", 1)[-1].removesuffix(".yaml") for file in raw.stories}

@@ -303,12 +303,18 @@ def test_a_one_story_edit_makes_its_search_shard_while_the_lists_render(
     index = PagefindService.index
     front_pages = PageRenderer.front_pages
 
-    def index_noted(service: Any, pages: Any) -> Any:
-        if any(path == page for path, _ in pages):
-            runs.append([path for path, _ in pages])
-            indexing.set()
-            rendering.wait(timeout=10)
-        return index(service, pages)
+    def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
+        def whole_known(rest: Any) -> Any:
+            if rest is not None and any(path == page for path, _ in [*pages, *rest]):
+                runs.append([path for path, _ in [*pages, *rest]])
+                indexing.set()
+                rendering.wait(timeout=10)
+            return rest
+
+        if more is None:
+            whole_known([])
+            return index(service, pages)
+        return index(service, pages, lambda: whole_known(more()))
 
     def front_pages_noted(renderer: PageRenderer) -> Any:
         rendering.set()
@@ -323,6 +329,93 @@ def test_a_one_story_edit_makes_its_search_shard_while_the_lists_render(
         assert build(project, output) == 0
     assert overlapped == [True]
     assert len(runs) == 1  # not made again in the search stage
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
+def a_story_after_others_of_its_shard(project: Path, count: int) -> Path:
+    """A story whose page comes after another page of its search shard, in path order."""
+    pages = {f"stories/{story.stem}/index.html": story for story in stories(project)}
+    for page, story in sorted(pages.items()):
+        if any(
+            other < page and search.shard_of(other, count) == search.shard_of(page, count)
+            for other in pages
+        ):
+            return story
+    raise AssertionError("every story page is the first of its shard")
+
+
+def test_a_one_story_edit_begins_its_shard_before_the_site_is_rendered(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the edited story is read, Pagefind is given the pages of its shard that come
+    before its page, then the rest once the page is rendered: the shard is made once,
+    and as a clean build makes it."""
+    output = project / "output"
+    edited = a_story_after_others_of_its_shard(project, 4)
+    page = f"stories/{edited.stem}/index.html"
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    events: list[str] = []
+    runs: list[tuple[list[str], list[str] | None]] = []  # (first pages, the rest)
+    index = PagefindService.index
+    story_page = PageRenderer.story_page
+
+    def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
+        first = [path for path, _ in pages]
+        events.append("pagefind")
+        if more is None:
+            runs.append((first, None))
+            return index(service, pages)
+
+        def rest_noted() -> Any:
+            rest = more()
+            runs.append((first, None if rest is None else [path for path, _ in rest]))
+            return rest
+
+        return index(service, pages, rest_noted)
+
+    def story_page_noted(renderer: PageRenderer, *arguments: Any) -> Any:
+        events.append("render")
+        return story_page(renderer, *arguments)
+
+    monkeypatch.setattr(PagefindService, "index", index_noted)
+    monkeypatch.setattr(PageRenderer, "story_page", story_page_noted)
+    assert build(project, output) == 0
+    shard = [(first, rest) for first, rest in runs if rest is not None and page in first + rest]
+    assert len(shard) == 1  # made once: begun early, finished once the page was rendered
+    first, rest = shard[0]
+    assert first and all(path < page for path in first) and rest is not None and page in rest
+    assert events.index("pagefind") < events.index("render")
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
+def test_a_shard_begun_with_pages_that_changed_since_is_dropped(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early shard holds the pages as the previous build indexed them: when those
+    changed too (a template's words on every story page), it is dropped, and the shard
+    is made from the pages as they are."""
+    output = project / "output"
+    edited = a_story_after_others_of_its_shard(project, 4)
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    template = project / "themes" / "mine" / "templates" / "story.html"
+    replace_once(template, r"data-pagefind-body>", "data-pagefind-body><p>Annotated.</p>")
+    dropped: list[bool] = []
+    index = PagefindService.index
+
+    def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
+        if more is None:
+            return index(service, pages)
+
+        def rest_noted() -> Any:
+            rest = more()
+            dropped.append(rest is None)
+            return rest
+
+        return index(service, pages, rest_noted)
+
+    monkeypatch.setattr(PagefindService, "index", index_noted)
+    assert build(project, output) == 0
+    assert dropped == [True]
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 

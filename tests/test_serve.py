@@ -444,9 +444,18 @@ def test_a_save_s_search_shard_is_made_once_while_its_pages_are_built(
     indexed: list[list[str]] = []
     index = PagefindService.index
 
-    def counted(service: PagefindService, pages: Any) -> Any:
-        indexed.append([path for path, _ in pages])
-        return index(service, pages)
+    def counted(service: PagefindService, pages: Any, more: Any = None) -> Any:
+        if more is None:
+            indexed.append([path for path, _ in pages])
+            return index(service, pages)
+
+        def rest_counted() -> Any:  # a shard begun before the page was rendered
+            rest = more()
+            if rest is not None:
+                indexed.append([path for path, _ in [*pages, *rest]])
+            return rest
+
+        return index(service, pages, rest_counted)
 
     monkeypatch.setattr(PagefindService, "index", counted)
     try:
