@@ -151,9 +151,12 @@ def index_early(
     executable = pagefind_executable()
     if not first_changing or len(first_changing) > MAX_AHEAD or executable is None:
         return
-    for shard, first in sorted(first_changing.items()):
-        before = sorted(p for p in indexed_before if p < first and shard_of(p, count) == shard)
-        named = [(path, indexed_before[path]) for path in before]
+    before: dict[int, Named] = {shard: [] for shard in first_changing}
+    for path in sorted(indexed_before):
+        shard = shard_of(path, count)
+        if shard in before and path < first_changing[shard]:
+            before[shard].append((path, indexed_before[path]))
+    for shard, named in before.items():
         found = entries([name for _, name in named])
         if named and len(found) == len(named):
             pages = [(path, found[name].input) for path, name in named]
