@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -30,7 +31,6 @@ from . import fingerprint, urls
 from .anchor_record import Record, merge, write_record
 from .errors import BuildCancelled, Problem, Problems
 from .manifest import (
-    Manifest,
     Previous,
     forget_written,
     read_manifest,
@@ -390,12 +390,8 @@ def _build_changed(
     from .story_cache import write_cache
 
     problems = Problems()
-    read: list[Manifest | None] = []
-
-    def previous_manifest() -> Manifest | None:
-        if not read:
-            read.append(read_manifest(project, output))
-        return read[0]
+    # Read when the first stories are read again, for their shards (index_early), or after.
+    previous_manifest = functools.cache(lambda: read_manifest(project, output))
 
     def read_anew(files: list[str]) -> None:
         manifest = previous_manifest() if files else None
