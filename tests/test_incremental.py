@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from sitegen import output as output_module
 from sitegen import search
+from sitegen.build import build as sitegen_build
 from sitegen.cli import main
 from sitegen.pagefind_service import PagefindService
 from sitegen.render import fragments
@@ -417,6 +418,36 @@ def test_a_shard_begun_with_pages_that_changed_since_is_dropped(
     assert build(project, output) == 0
     assert dropped == [True]
     assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
+def test_an_interrupt_while_a_shard_is_begun_early_ends_its_pagefind(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the early shard began, while the kept stories are decoded: the build
+    stops, its Pagefind process ends, and the output is the previous build's."""
+    from sitegen import validate as validate_module
+
+    output = project / "output"
+    before = tree(output)
+    edited = a_story_after_others_of_its_shard(project, 4)
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    services: list[PagefindService] = []
+    index = PagefindService.index
+
+    def index_noted(service: PagefindService, pages: Any, more: Any = None) -> Any:
+        services.append(service)
+        return index(service, pages, more)
+
+    def interrupted(*arguments: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PagefindService, "index", index_noted)
+    monkeypatch.setattr(validate_module, "_cached_story", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sitegen_build(project, output)
+    assert services  # the shard had begun
+    assert all(s.process is not None and s.process.poll() is not None for s in services)
+    assert tree(output) == before
 
 
 def test_a_word_new_to_the_site_makes_again_its_shard_and_one_word_bundle(project: Path) -> None:
