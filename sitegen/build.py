@@ -21,7 +21,7 @@ import dataclasses
 import functools
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -393,7 +393,10 @@ def _build_changed(
     # Read when the first stories are read again, for their shards (index_early), or after.
     previous_manifest = functools.cache(lambda: read_manifest(project, output))
 
+    anew: list[str] = []  # the story files validated again: rendered first
+
     def read_anew(files: list[str]) -> None:
+        anew.extend(files)
         manifest = previous_manifest() if files else None
         if manifest is not None:
             pages = [urls.file_for(urls.story(_slug(file))) for file in files]
@@ -426,7 +429,9 @@ def _build_changed(
         ):
             try:
                 with _stage(report, "render"):
-                    pages = _render_into(staging, prepared, reuse, kept, problems, report, ahead)
+                    pages = _render_into(
+                        staging, prepared, reuse, kept, problems, report, ahead, anew
+                    )
                 if not problems.has_errors and pages_ready is not None:
                     counts = report.counts
                     shown = RenderedPages(
@@ -496,12 +501,14 @@ def _render_into(
     problems: Problems,
     report: BuildReport,
     ahead: ShardsAhead,
+    first: Collection[str] = (),
 ) -> dict[str, SearchEntry | None]:
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
     store holds (None: the page is not indexed). When the stories to render are done
-    before the rest (a rebuild of a few), the search shards of their pages are started
-    then, into `ahead` (search_ahead)."""
+    before the rest (a rebuild of a few; those of the story files `first` before
+    the others are looked up), the search shards of their pages are started then, into
+    `ahead` (search_ahead)."""
     from .render.pages import TemplateProblem
     from .render.site import render_files
     from .search import search_entry
@@ -530,7 +537,7 @@ def _render_into(
 
     try:
         site, theme = prepared.site, prepared.theme
-        files = render_files(site, theme, True, reuse, search_entry, stories_done)
+        files = render_files(site, theme, True, reuse, search_entry, stories_done, first)
         for path, data, described in files:
             staging.add(path, data)
             if path.endswith(".html"):

@@ -389,34 +389,95 @@ def test_a_one_story_edit_begins_its_shard_before_the_site_is_rendered(
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
-def test_a_shard_begun_with_pages_that_changed_since_is_dropped(
+def test_a_story_read_again_renders_before_the_others_are_looked_up(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The early shard holds the pages as the previous build indexed them: when those
-    changed too (a template's words on every story page), it is dropped, and the shard
-    is made from the pages as they are."""
+    """The edited story's page renders before the other stories are looked up for reuse,
+    so that the rest of its shard goes to Pagefind that much sooner."""
+    from sitegen.reuse import Reuse
+
+    output = project / "output"
+    edited = stories(project)[len(stories(project)) // 2]
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    events: list[tuple[str, str]] = []
+    reused, story_page = Reuse.reused, PageRenderer.story_page
+
+    def reused_noted(reuse: Reuse, unit: str, key: str) -> Any:
+        events.append(("looked up", unit))
+        return reused(reuse, unit, key)
+
+    def story_page_noted(renderer: PageRenderer, story: Any, *arguments: Any) -> Any:
+        events.append(("rendered", f"story:{story.slug}"))
+        return story_page(renderer, story, *arguments)
+
+    monkeypatch.setattr(Reuse, "reused", reused_noted)
+    monkeypatch.setattr(PageRenderer, "story_page", story_page_noted)
+    assert build(project, output) == 0
+    unit = f"story:{edited.stem}"
+    rendered = events.index(("rendered", unit))
+    looked_up = [
+        u for kind, u in events[:rendered] if kind == "looked up" and u.startswith("story:")
+    ]
+    assert looked_up == [unit]
+    assert [u for kind, u in events if kind == "rendered"] == [unit]
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
+def test_a_template_problem_of_a_story_rendered_first_names_the_first_page_in_order(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The story read again renders first; when the template fails on every story page,
+    the problem reported is still that of the first story page, as a clean build's."""
+    output = project / "output"
+    edited = stories(project)[len(stories(project)) // 2]
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    template = project / "themes" / "mine" / "templates" / "story.html"
+    replace_once(template, r"data-pagefind-body>", "data-pagefind-body>{{ no_such_variable }}")
+    scratch = project.parent / "scratch"
+    clean = scratch / "clean-project"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("output", ".sitegen"))
+    capsys.readouterr()
+    assert build(clean, clean / "output") == 1
+    from_clean = capsys.readouterr().err
+    assert build(project, output) == 1
+    rebuilt = capsys.readouterr().err
+    assert "template error while rendering stories/" in from_clean
+    assert rebuilt.replace(str(project), "P") == from_clean.replace(str(clean), "P")
+    assert f"stories/{edited.stem}/" not in rebuilt.split("template error")[1].split("\n")[0]
+
+
+def test_a_shard_begun_from_pages_that_changed_since_is_made_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shard begun early holds the other pages as the previous build indexed them:
+    when those changed too (a template's words on every story page), that run is not
+    taken, and the shard is made again from the pages as they are."""
     output = project / "output"
     edited = a_story_after_others_of_its_shard(project, 4)
+    page = f"stories/{edited.stem}/index.html"
     replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
     template = project / "themes" / "mine" / "templates" / "story.html"
     replace_once(template, r"data-pagefind-body>", "data-pagefind-body><p>Annotated.</p>")
-    dropped: list[bool] = []
+    runs: list[tuple[bool, list[str]]] = []  # (begun early, the pages of the run)
     index = PagefindService.index
 
     def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
+        first = [path for path, _ in pages]
         if more is None:
+            runs.append((False, first))
             return index(service, pages)
 
         def rest_noted() -> Any:
             rest = more()
-            dropped.append(rest is None)
+            runs.append((True, first + [path for path, _ in rest or []]))
             return rest
 
         return index(service, pages, rest_noted)
 
     monkeypatch.setattr(PagefindService, "index", index_noted)
     assert build(project, output) == 0
-    assert dropped == [True]
+    assert any(early for early, _ in runs)  # begun, and wasted
+    assert any(not early and page in pages for early, pages in runs)
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
