@@ -215,7 +215,7 @@ def _prepare(
     With `cached`, stories whose inputs are unchanged since the last build are taken
     from the story cache (story_cache), not parsed nor validated again; `digests`
     (fingerprint.Inputs.files) tells which, without reading them. `read_anew` is told
-    the story files validated again, once read (validate).
+    the slugs of the stories validated again, once read (validate).
     """
     from .load import collector_paused, load_project
     from .story_cache import read_cache
@@ -393,13 +393,13 @@ def _build_changed(
     # Read when the first stories are read again, for their shards (index_early), or after.
     previous_manifest = functools.cache(lambda: read_manifest(project, output))
 
-    anew: list[str] = []  # the story files validated again: rendered first
+    anew: list[str] = []  # the slugs of the stories validated again: rendered first
 
-    def read_anew(files: list[str]) -> None:
-        anew.extend(files)
-        manifest = previous_manifest() if files else None
+    def read_anew(slugs: list[str]) -> None:
+        anew.extend(slugs)
+        manifest = previous_manifest() if slugs else None
         if manifest is not None:
-            pages = [urls.file_for(urls.story(_slug(file))) for file in files]
+            pages = [urls.file_for(urls.story(slug)) for slug in slugs]
             with SearchInputs(project) as store:
                 index_early(ahead, manifest.search, pages, store.entries)
 
@@ -483,11 +483,6 @@ def _build_changed(
         return report
 
 
-def _slug(story_file: str) -> str:
-    """The slug of a story, from its file's path in the project (FORMAT.md)."""
-    return story_file.rsplit("/", 1)[-1].removesuffix(".yaml")
-
-
 def _stop_if_cancelled(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise BuildCancelled
@@ -506,7 +501,7 @@ def _render_into(
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
     store holds (None: the page is not indexed). When the stories to render are done
-    before the rest (a rebuild of a few; those of the story files `first` before
+    before the rest (a rebuild of a few; the stories whose slugs are `first` before
     the others are looked up), the search shards of their pages are started then, into
     `ahead` (search_ahead)."""
     from .render.pages import TemplateProblem

@@ -654,7 +654,7 @@ def _read_stories(
     s of one core, the other idle. A worker's problems, cache entries and exact
     quotes come back with its stories, so the result is a serial validation's.
     Those are read first: when they read without a problem, `read_anew` is told their
-    files before the kept stories are decoded (a rebuild starts the search shards of
+    slugs before the kept stories are decoded (a rebuild starts the search shards of
     their pages then, search_ahead).
     """
     found: list[Story | None] = [None] * len(raw.stories)
@@ -669,7 +669,7 @@ def _read_stories(
     before = len(problems)
     _read_story_files(raw, to_read, sources, library, problems, cache, context, found)
     if read_anew is not None and len(problems) == before:
-        read_anew([raw.stories[number].path for number in to_read])
+        read_anew([story.slug for number in to_read if (story := found[number]) is not None])
     damaged = []
     for number, entry in kept:
         story = _cached_story(entry, library)
@@ -811,7 +811,8 @@ def validate(
     is the digest of what every story's validation depends on (sitegen, site.yaml,
     sources.yaml). `file_digests` gives the digest of the files already hashed (path in
     the project -> fingerprint.content_digest), so that no seed is read for it.
-    `read_anew` is told the story files the cache did not hold, once read (_read_stories).
+    `read_anew` is told the slugs of the stories the cache did not hold, once read
+    (_read_stories).
     """
     config = read_site_config(raw.site, raw.themes, problems)
     sources = read_sources(raw.sources, problems)

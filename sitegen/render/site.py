@@ -77,7 +77,7 @@ def render_files(
     here (serially), the stories come first, and `stories_done` is called once
     the caller has taken their files: a rebuild starts the search shards of
     their pages then (search_ahead), while the lists that show them render.
-    A few stories whose files are in `first` (those validated again) come before
+    A few stories whose slugs are in `first` (those validated again) come before
     the others are even looked up for reuse, and `stories_done` is called after
     them: looking up 5,000 stories took 0.26 s, which the shards then wait less.
     Raises TemplateProblem: the first in the order of the pages (front pages,
@@ -166,7 +166,7 @@ def _stories_first(
     """The files of the stories of `first` (render_files), serially; returns their numbers,
     or none when there are too many to render serially or one of them has a template
     problem (rendered again in story order, that one is reported as always)."""
-    numbers = [n for n, story in enumerate(site.stories) if story.location.path in first]
+    numbers = [n for n, story in enumerate(site.stories) if story.slug in first]
     if not 0 < len(numbers) <= MIN_STORIES:
         return set()
     render = story_renderer((site, theme, tuple(numbers), describe))
