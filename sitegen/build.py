@@ -336,9 +336,7 @@ def build(
     if inputs is None:
         # The statuses of the inputs first: when they are those the last build noted,
         # no digest is needed (20,000 to look up at 5,000 stories).
-        statuses = fingerprint.stat_inputs(project, base_url)
-        stamps = statuses.stamps
-        skipped = stamps is not None and fingerprint.unchanged(project, output, stamps, "stamps")
+        statuses, skipped = fingerprint.stat_unchanged(project, output, base_url)
         if not skipped:
             inputs = fingerprint.hash_inputs(project, statuses)
     if inputs is not None:

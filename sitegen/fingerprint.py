@@ -34,7 +34,7 @@ import re
 import stat
 import sys
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -42,6 +42,7 @@ from typing import Any, Literal
 from . import __version__
 from .anchor_record import RECORD_PATH
 from .manifest import FileRecord
+from .meanwhile import meanwhile
 from .output import MARKER
 from .state import file_status, write_state
 from .theme import PACKAGED_THEMES, REPOSITORY_THEMES
@@ -445,23 +446,57 @@ def _noted(project: Path, output: Path) -> dict[str, str | None] | None:
     return kept if isinstance(kept, dict) else None
 
 
-def unchanged(
-    project: Path, output: Path, digest: str, known_by: Literal["inputs", "stamps"] = "inputs"
-) -> bool:
-    """Whether `output` still holds the build of exactly these inputs: known by their
-    `digest` (Inputs.digest), or with `known_by="stamps"` by their statuses
-    (Statuses.stamps) as that build, or a later one that found it up to date, noted."""
+def unchanged(project: Path, output: Path, digest: str) -> bool:
+    """Whether `output` still holds the build of exactly the inputs of this `digest`
+    (Inputs.digest), as that build, or a later one that found it up to date, noted."""
     output = output.resolve()
     kept = _noted(project, output)
+    names = _noted_files(output, kept)
+    if names is None:
+        return False
+    return _matches(project, kept, "inputs", digest, functools.partial(_on_disk, output, names))
+
+
+def stat_unchanged(project: Path, output: Path, base_url: str | None) -> tuple[Statuses, bool]:
+    """Every input's status (`stat_inputs`), and whether `output` still holds the build
+    of inputs with these statuses (Statuses.stamps), as noted: `unchanged` without a
+    digest. The output's files are looked up meanwhile in a forked child, on another
+    core (at 5,000 stories, 37,552 files while this process looks up 20,000 inputs)."""
+    output = output.resolve()
+    kept = _noted(project, output)
+    names = _noted_files(output, kept)
+    if names is None:
+        return stat_inputs(project, base_url), False
+    with meanwhile(functools.partial(_on_disk, output, names)) as on_disk:
+        statuses = stat_inputs(project, base_url)
+        stamps = statuses.stamps
+        same = stamps is not None and _matches(project, kept, "stamps", stamps, on_disk)
+    return statuses, same
+
+
+def _noted_files(output: Path, kept: dict[str, str | None] | None) -> list[str] | None:
+    """The files of the build that `kept` notes in `output`; None when there is none, or
+    the folder is not one sitegen wrote."""
+    files = None if kept is None else kept.get("files")
+    if not isinstance(files, str) or not (output / MARKER).is_file():
+        return None
+    return files.split("\n") if files else []
+
+
+def _matches(
+    project: Path,
+    kept: dict[str, str | None] | None,
+    known_by: Literal["inputs", "stamps"],
+    digest: str,
+    on_disk: Callable[[], tuple[str, str] | None],
+) -> bool:
+    """Whether the note `kept` is of these inputs (their digest or stamps), of the anchor
+    record as it is, and of the output files as `on_disk()` finds them."""
     if kept is None or kept.get(known_by) != digest:
         return False
     if kept.get("record") != record_digest(project):
         return False
-    files = kept.get("files")
-    if not isinstance(files, str) or not (output / MARKER).is_file():
-        return False
-    names = files.split("\n") if files else []
-    return _on_disk(output, names) == (kept.get("output"), kept.get("folders"))
+    return on_disk() == (kept.get("output"), kept.get("folders"))
 
 
 def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:

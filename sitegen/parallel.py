@@ -25,10 +25,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from .meanwhile import job_count
+
 Shared = TypeVar("Shared")
 Result = TypeVar("Result")
 
-JOBS_VARIABLE = "SITEGEN_JOBS"
 MIN_STORIES = 8  # below this, starting workers costs more than it saves
 CHUNKS_PER_WORKER = 4  # small enough chunks that a slow story does not leave a core idle
 MAX_CHUNK = 4  # stories per task at most, so that an interrupted build stops at once
@@ -40,14 +41,7 @@ _worker: Callable[[int], Any] | None = None
 
 def worker_count(items: int) -> int:
     """How many processes to use for `items` stories: 1 means serial, in this process."""
-    setting = os.environ.get(JOBS_VARIABLE, "").strip()
-    if setting:
-        try:
-            jobs = max(1, int(setting))
-        except ValueError:
-            jobs = 1
-    else:
-        jobs = len(os.sched_getaffinity(0))
+    jobs = job_count()
     if (
         jobs < 2
         or items <= MIN_STORIES

@@ -42,7 +42,6 @@ of shards.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gzip
 import hashlib
@@ -61,6 +60,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from .errors import BuildCancelled, Location, Problem
+from .meanwhile import job_count
 from .pagefind_reads import SearchInput, search_input
 from .pagefind_service import PagefindService
 from .search_order import in_order
@@ -309,7 +309,7 @@ def index_shards(
             return ahead[number]()
         return services[job].index(jobs[job]())
 
-    pool = ThreadPoolExecutor(min(_process_count(), len(jobs)))
+    pool = ThreadPoolExecutor(min(job_count(), len(jobs)))
     futures = {pool.submit(index, job): job for job in order}
     cancelled = False
     try:
@@ -642,17 +642,6 @@ def _punctuation() -> str:
         for character in map(chr, range(0x10000))
         if unicodedata.category(character) in ("Pd", "Pe", "Pf", "Pi", "Po", "Ps")
     )
-
-
-def _process_count() -> int:
-    """How many Pagefind processes may run at once: one per usable CPU, or SITEGEN_JOBS."""
-    setting = os.environ.get("SITEGEN_JOBS", "").strip()
-    with contextlib.suppress(ValueError):
-        if setting:
-            return max(1, int(setting))
-    if hasattr(os, "sched_getaffinity"):  # not on macOS
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
 
 
 def _failed(output: str, folder: str) -> Problem:

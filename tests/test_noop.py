@@ -16,6 +16,7 @@ import pytest
 from sitegen import fingerprint
 from sitegen.cli import main
 from sitegen.fingerprint import RENDERING_LIBRARIES, _library_versions, stat_inputs
+from sitegen.meanwhile import can_fork
 from tests.support.projects import copy_project, tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,9 +113,13 @@ def test_another_base_url_is_built_again(project: Path, tmp_path: Path) -> None:
     assert tree(project / "output") == before
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_an_output_folder_changed_by_hand_is_built_again(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, jobs: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # With two jobs the output's files are looked up in a forked child; with one, here.
+    monkeypatch.setenv("SITEGEN_JOBS", jobs)
+    assert can_fork() == (jobs == "2")
     output = project / "output"
     built = tree(output)
     story = next(path for path in sorted((output / "stories").iterdir()) if path.is_dir())

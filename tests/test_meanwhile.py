@@ -1,0 +1,74 @@
+"""Work done in a forked child while the build goes on: its result, or the same error."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from sitegen.meanwhile import can_fork, job_count, meanwhile
+
+
+@pytest.fixture
+def two_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    assert can_fork(), "these tests need a child: run them in a process without threads"
+
+
+def no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.usefixtures("two_jobs")
+def test_the_work_is_done_in_another_process_while_this_one_goes_on() -> None:
+    def work() -> tuple[int, float]:
+        return os.getpid(), time.monotonic()
+
+    with meanwhile(work) as result:
+        time.sleep(0.3)
+        asked = time.monotonic()
+        pid, done = result()
+    assert pid != os.getpid()
+    assert done < asked  # begun on entering, not when asked for
+    assert no_child_left()
+
+
+@pytest.mark.usefixtures("two_jobs")
+def test_a_failed_child_leaves_the_work_to_this_process_which_raises_its_error() -> None:
+    def work() -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies without a result
+        raise LookupError("the error this process would raise")
+
+    parent = os.getpid()
+    with meanwhile(work) as result, pytest.raises(LookupError, match="would raise"):
+        result()
+    assert no_child_left()
+
+
+@pytest.mark.usefixtures("two_jobs")
+def test_a_child_whose_result_is_not_asked_for_is_stopped() -> None:
+    with meanwhile(lambda: time.sleep(60)):
+        pass
+    assert no_child_left()  # killed and reaped at once, not waited for
+
+
+def test_with_one_job_the_work_is_done_here_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SITEGEN_JOBS", "1")
+    assert job_count() == 1 and not can_fork()
+    asked = False
+
+    def work() -> int:
+        assert asked
+        return os.getpid()
+
+    with meanwhile(work) as result:
+        asked = True
+        assert result() == os.getpid()
