@@ -10,8 +10,10 @@ with a cheap digest of the output folder as written: each file's path, size,
 modification time and inode, and the folder's inode, made from what the build
 noted of its files; the list of those files; and the modification time and
 inode of each folder that holds them. A later build into the same folder is
-skipped when all still match (`unchanged`): so an output folder deleted,
-replaced or edited by hand is built again. A file added or removed by hand
+skipped when all still match (`OutputCheck.unchanged`): so an output folder
+deleted, replaced or edited by hand is built again. A build that is not
+skipped but finds the folder as noted (`OutputCheck.as_noted`) reuses its files
+without looking at each again. A file added or removed by hand
 changes its folder's modification time, so the files are looked up by the list
 rather than found by listing every folder (at 5,000 stories, 37,552 files in
 6,345 folders: 0.36 s against 0.46 s).
@@ -26,6 +28,7 @@ right after a save cannot.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -446,32 +449,52 @@ def _noted(project: Path, output: Path) -> dict[str, str | None] | None:
     return kept if isinstance(kept, dict) else None
 
 
-def unchanged(project: Path, output: Path, digest: str) -> bool:
-    """Whether `output` still holds the build of exactly the inputs of this `digest`
-    (Inputs.digest), as that build, or a later one that found it up to date, noted."""
-    output = output.resolve()
-    kept = _noted(project, output)
-    names = _noted_files(output, kept)
-    if names is None:
-        return False
-    return _matches(project, kept, "inputs", digest, functools.partial(_on_disk, output, names))
+class OutputCheck:
+    """What builds.json notes of the build the folder `output` holds, and whether the
+    folder still holds just that: its files are looked up once, when first asked for.
 
+    On entering, they begin to be looked up in a forked child (`meanwhile`), while this
+    process looks up the inputs (at 5,000 stories, 37,552 output files and 20,000
+    inputs); on leaving, a child still at work is stopped.
+    """
 
-def stat_unchanged(project: Path, output: Path, base_url: str | None) -> tuple[Statuses, bool]:
-    """Every input's status (`stat_inputs`), and whether `output` still holds the build
-    of inputs with these statuses (Statuses.stamps), as noted: `unchanged` without a
-    digest. The output's files are looked up meanwhile in a forked child, on another
-    core (at 5,000 stories, 37,552 files while this process looks up 20,000 inputs)."""
-    output = output.resolve()
-    kept = _noted(project, output)
-    names = _noted_files(output, kept)
-    if names is None:
-        return stat_inputs(project, base_url), False
-    with meanwhile(functools.partial(_on_disk, output, names)) as on_disk:
-        statuses = stat_inputs(project, base_url)
-        stamps = statuses.stamps
-        same = stamps is not None and _matches(project, kept, "stamps", stamps, on_disk)
-    return statuses, same
+    def __init__(self, project: Path, output: Path) -> None:
+        self._project = project
+        self._output = output.resolve()
+        self._kept = _noted(project, self._output)
+        self._names = _noted_files(self._output, self._kept)
+        self._stack = contextlib.ExitStack()
+        self._found: Callable[[], tuple[str, str] | None] | None = None
+
+    def __enter__(self) -> OutputCheck:
+        if self._names is not None:
+            work = functools.partial(_on_disk, self._output, self._names)
+            self._found = functools.cache(self._stack.enter_context(meanwhile(work)))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+    def as_noted(self) -> bool:
+        """Whether the folder holds the files the note lists, each as the build wrote it
+        (by its size, modification time and inode), and no other."""
+        if self._kept is None or self._found is None:
+            return False
+        return self._found() == (self._kept.get("output"), self._kept.get("folders"))
+
+    def unchanged(self, known_by: Literal["inputs", "stamps"], digest: str | None) -> bool:
+        """Whether the folder still holds the build of exactly these inputs: known by
+        their `digest` (Inputs.digest), or with `known_by="stamps"` by their statuses
+        (Statuses.stamps; None vouches for nothing), as that build, or a later one that
+        found it up to date, noted."""
+        if digest is None or self._kept is None or self._kept.get(known_by) != digest:
+            return False
+        return self._kept.get("record") == record_digest(self._project) and self.as_noted()
+
+    def describes(self, files: Mapping[str, FileRecord], inode: int) -> bool:
+        """Whether these file records (a manifest's) are those of the build the note is
+        of: with `as_noted`, every file of the folder is as they say."""
+        return self._kept is not None and self._kept.get("output") == written_digest(inode, files)
 
 
 def _noted_files(output: Path, kept: dict[str, str | None] | None) -> list[str] | None:
@@ -481,29 +504,6 @@ def _noted_files(output: Path, kept: dict[str, str | None] | None) -> list[str] 
     if not isinstance(files, str) or not (output / MARKER).is_file():
         return None
     return files.split("\n") if files else []
-
-
-def _matches(
-    project: Path,
-    kept: dict[str, str | None] | None,
-    known_by: Literal["inputs", "stamps"],
-    digest: str,
-    on_disk: Callable[[], tuple[str, str] | None],
-) -> bool:
-    """Whether the note `kept` is of these inputs (their digest or stamps), of the anchor
-    record as it is, and of the output files as `on_disk()` finds them."""
-    if kept is None or kept.get(known_by) != digest:
-        return False
-    if kept.get("record") != record_digest(project):
-        return False
-    return on_disk() == (kept.get("output"), kept.get("folders"))
-
-
-def describes(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
-    """Whether these file records (a manifest's) are those of the build `output` was
-    last found to hold: with `unchanged`, every file of the folder is as they say."""
-    kept = _noted(project, output)
-    return kept is not None and kept.get("output") == written_digest(inode, files)
 
 
 def same_files(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:

@@ -32,6 +32,7 @@ from sitegen import output as output_module
 from sitegen import search
 from sitegen.build import build as sitegen_build
 from sitegen.cli import main
+from sitegen.manifest import Previous
 from sitegen.pagefind_service import PagefindService
 from sitegen.render import fragments
 from sitegen.render import site as site_module
@@ -655,6 +656,33 @@ def test_a_rebuild_lists_the_output_folder_only_when_a_file_came_or_went_by_hand
     replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Again. ")
     assert build(project, output) == 0
     assert listed == [output] and not stray.exists()
+    assert tree(output) == clean_build(project, tmp_path)
+
+
+def test_a_rebuild_looks_again_at_each_reused_file_only_when_the_output_changed_by_hand(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output's files are looked up as the inputs are (fingerprint.OutputCheck):
+    found as the last build noted them, none is looked at again to be reused."""
+    output = project / "output"
+    previous: list[Previous] = []
+    made = Previous.__init__
+
+    def noted(self: Previous, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        previous.append(self)
+
+    monkeypatch.setattr(Previous, "__init__", noted)
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Edited. ")
+    assert build(project, output) == 0
+    assert [p.trusted for p in previous] == [True]
+    page = output / "stories" / stories(project)[1].stem / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"<html", b"<HTML", 1))  # the same size
+    replace_once(stories(project)[0], r"note: (?=[A-Za-z0-9])", "note: Again. ")
+    assert build(project, output) == 0
+    assert [p.trusted for p in previous] == [True, False]
+    assert page.read_bytes() == original
     assert tree(output) == clean_build(project, tmp_path)
 
 
