@@ -424,16 +424,18 @@ def test_a_story_read_again_renders_before_the_others_are_looked_up(
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
+@pytest.mark.parametrize("fault", ["{{ no_such_variable }}", "{{ story.no_such_field() }}"])
 def test_a_template_problem_of_a_story_rendered_first_names_the_first_page_in_order(
-    project: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, fault: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The story read again renders first; when the template fails on every story page,
-    the problem reported is still that of the first story page, as a clean build's."""
+    the problem reported is still that of the first story page, as a clean build's, in
+    the same words (a story kept from the last build is named as a story)."""
     output = project / "output"
     edited = stories(project)[len(stories(project)) // 2]
     replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
     template = project / "themes" / "mine" / "templates" / "story.html"
-    replace_once(template, r"data-pagefind-body>", "data-pagefind-body>{{ no_such_variable }}")
+    replace_once(template, r"data-pagefind-body>", "data-pagefind-body>" + fault)
     scratch = project.parent / "scratch"
     clean = scratch / "clean-project"
     shutil.copytree(project, clean, ignore=shutil.ignore_patterns("output", ".sitegen"))

@@ -105,6 +105,9 @@ def format_date(value: datetime.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+_KEPT_STORY = "sitegen.story_cache.CachedStory object"  # as jinja2.utils.object_type_repr
+
+
 @dataclass(frozen=True)
 class Badge:
     id: str
@@ -291,7 +294,10 @@ class PageRenderer:
                 f"themes/{self.theme.name}/templates/{template}"
             )
             page_name = page if page is not None else template
-            message = f"template error while rendering {page_name or 'the front page'}: {error}"
+            # A story kept from the last build is a story_cache.CachedStory, which Jinja
+            # names by its class in some errors: named as a clean build's Story.
+            told = str(error).replace(_KEPT_STORY, f"{Story.__module__}.{Story.__name__} object")
+            message = f"template error while rendering {page_name or 'the front page'}: {told}"
             raise TemplateProblem(Problem(where, message)) from error
         return html.encode()
 
