@@ -83,9 +83,13 @@ def _apply(output: Path, staging: Path, removed: list[str], moved: list[str]) ->
     removed, moved = [p for p in removed if _relative(p)], [p for p in moved if _relative(p)]
     for path in removed:
         target = output / path
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        for folder in target.parents:
+        if path.endswith("/"):  # a folder found empty (`_listing`): it goes with its parents
+            folders = [target, *target.parents]
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            folders = list(target.parents)
+        for folder in folders:
             if folder == output or not folder.is_relative_to(output):
                 break
             try:
@@ -110,17 +114,22 @@ def _relative(path: str) -> bool:
 
 
 def _listing(folder: Path) -> set[str]:
-    """Every file under `folder`, relative, without a stat per file."""
+    """Every file under `folder`, relative, without a stat per file; and every folder
+    in it that is empty, with a "/" at the end (a build leaves none: one made by hand)."""
     found: set[str] = set()
     pending = [("", folder)]
     while pending:
         prefix, current = pending.pop()
+        empty = True
         with os.scandir(current) as entries:
             for entry in entries:
+                empty = False
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", Path(entry.path)))
                 else:
                     found.add(prefix + entry.name)
+        if empty and prefix:
+            found.add(prefix)
     return found
 
 

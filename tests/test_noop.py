@@ -132,17 +132,20 @@ def test_an_output_folder_changed_by_hand_is_built_again(
         # file that came or went is seen by its folder's modification time.
         lambda: (story / "stray.html").write_text("added by hand"),
         lambda: made_with_a_file(story / "extra" / "deeper" / "stray.txt"),
+        lambda: (story / "empty" / "deeper").mkdir(parents=True),
         lambda: (story / "index.html").unlink(),
         lambda: edited_in_place_to_the_same_size(story / "index.html"),
         lambda: shutil.rmtree(story),
         lambda: shutil.rmtree(output),
     ]
+    folders = sorted(path for path in output.rglob("*") if path.is_dir())
     for change in changes:
         change()
         capsys.readouterr()
         assert build(project) == 0
         assert "nothing changed" not in capsys.readouterr().out
         assert tree(output) == built
+        assert sorted(path for path in output.rglob("*") if path.is_dir()) == folders
     assert build(project) == 0
     assert "nothing changed" in capsys.readouterr().out
 
