@@ -38,7 +38,7 @@ from .manifest import (
     write_manifest,
     written_here,
 )
-from .output import InterruptHold, Staging, check_output_folder
+from .output import InterruptHold, Staging, check_output_folder, remove_leftovers
 
 # The stages' modules (Jinja2, markdown-it, PyYAML, Pagefind's client) are imported
 # where they run, so that a build with nothing changed starts in a tenth of a second.
@@ -329,6 +329,7 @@ def build(
     (the caller then reports them), or, without one, until `build` returns.
     """
     check_output_folder(output, project)
+    remove_leftovers(output.resolve())
     started = time.perf_counter()
     if progress is not None:
         progress.stage("inputs")

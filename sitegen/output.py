@@ -59,10 +59,12 @@ class WriteFailed(Exception):
     """The site could not be written (a full disk, no permission); the old output is intact."""
 
 
-def _remove_leftovers(output: Path) -> None:
+def remove_leftovers(output: Path) -> None:
     """Finish what a killed build (SIGKILL, power loss) left beside `output`.
 
-    A rebuild's journal is played to its end first: its moves were under way.
+    A rebuild's journal is played to its end first: its moves were under way. A build
+    does this before it looks at `output` at all, so that what it finds there (to skip,
+    or to reuse) is what stays.
     """
     for journal in sorted(output.parent.glob(f".{output.name}{JOURNAL_INFIX}*")):
         with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
@@ -210,7 +212,7 @@ class Staging:
         self._folders: set[Path] = set()
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
-            _remove_leftovers(self.output)
+            remove_leftovers(self.output)
             prefix = f".{self.output.name}{STAGING_INFIX}"
             self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
         except OSError as error:

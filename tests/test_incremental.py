@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import re
 import shutil
@@ -737,7 +738,9 @@ search.PAGES_PER_SHARD = 3  # as the small_shards fixture has it
 real_apply = output._apply
 
 def apply_half_then_die(out, staging, removed, moved):
-    real_apply(out, staging, removed, moved[: len(moved) // 2])
+    share = float(os.environ["MOVED"])  # below 0: before the journal's first step
+    if share >= 0:
+        real_apply(out, staging, removed, moved[: int(len(moved) * share)])
     os.kill(os.getpid(), signal.SIGKILL)
 
 output._apply = apply_half_then_die
@@ -746,26 +749,25 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+def build_killed_while_moving_files_in(project: Path, output: Path, moved: float) -> None:
+    """A build killed outright once it has moved this share of its files in (below 0:
+    once it has written its journal, before removing or moving a file)."""
+    command = ["build", "--source", str(project), "--output", str(output)]
+    killed = subprocess.run(
+        [sys.executable, "-c", DYING_BUILD, *command],
+        capture_output=True,
+        env={**os.environ, "MOVED": str(moved)},
+    )
+    assert killed.returncode == -9
+
+
 def test_a_rebuild_killed_while_moving_files_in_is_completed_by_the_next(
     project: Path, tmp_path: Path
 ) -> None:
     output = project / "output"
     old = tree(output)
     replace_once(project / "content" / "site.yaml", r"^title: ", "title: Renamed ")
-    killed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            DYING_BUILD,
-            "build",
-            "--source",
-            str(project),
-            "--output",
-            str(output),
-        ],
-        capture_output=True,
-    )
-    assert killed.returncode == -9
+    build_killed_while_moving_files_in(project, output, 0.5)
     new = clean_build(project, tmp_path)
     half = tree(output)
     assert half not in (old, new)  # killed outright mid-way: whole files of both builds
@@ -774,6 +776,26 @@ def test_a_rebuild_killed_while_moving_files_in_is_completed_by_the_next(
     assert build(project, output) == 0
     assert tree(output) == new
     assert [p.name for p in project.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_a_rebuild_killed_before_changing_a_file_leaves_no_file_to_a_later_build(
+    project: Path, tmp_path: Path
+) -> None:
+    """Its moves are played first by the next build (the one after, if that one finds
+    the output up to date): no file of it is taken for the previous build's."""
+    output = project / "output"
+    old = tree(output)
+    edited = stories(project)[0]
+    before = edited.read_bytes()
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Killed. ")
+    build_killed_while_moving_files_in(project, output, -1)
+    assert tree(output) == old and list(project.glob(".output.journal-*"))
+    edited.write_bytes(before)  # back as the output has it
+    assert build(project, output) == 0
+    assert tree(output) == old
+    replace_once(stories(project)[1], r"note: (?=[A-Za-z0-9])", "note: Later. ")
+    assert build(project, output) == 0
+    assert tree(output) == clean_build(project, tmp_path)
 
 
 def test_a_rebuild_without_its_caches_still_builds_the_same_bytes(
