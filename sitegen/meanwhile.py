@@ -44,7 +44,12 @@ def job_count() -> int:
 
 def can_fork() -> bool:
     """Whether a child may be forked to work alongside this process."""
-    return job_count() >= 2 and threading.active_count() == 1 and hasattr(os, "fork")
+    return job_count() >= 2 and _alone() and hasattr(os, "fork")
+
+
+def _alone() -> bool:
+    """Whether this process runs no thread but this one."""
+    return threading.active_count() == 1
 
 
 @contextlib.contextmanager

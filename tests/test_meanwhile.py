@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
 
+from sitegen import meanwhile as meanwhile_module
 from sitegen.meanwhile import can_fork, job_count, meanwhile
 
 
 @pytest.fixture
 def two_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child is forked: two jobs, and no thread counted (an earlier test may have left
+    an idle one in this process, which a child that only runs `work` does not touch)."""
     monkeypatch.setenv("SITEGEN_JOBS", "2")
-    assert can_fork(), "these tests need a child: run them in a process without threads"
+    monkeypatch.setattr(meanwhile_module, "_alone", lambda: True)
+    assert can_fork()
 
 
 def no_child_left() -> bool:
@@ -72,3 +77,17 @@ def test_with_one_job_the_work_is_done_here_when_asked_for(
     with meanwhile(work) as result:
         asked = True
         assert result() == os.getpid()
+
+
+def test_no_child_is_forked_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_JOBS", "2")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not can_fork()
+        with meanwhile(os.getpid) as result:
+            assert result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
