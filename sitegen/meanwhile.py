@@ -73,26 +73,24 @@ def meanwhile(work: Callable[[], Result]) -> Iterator[Callable[[], Result]]:
         os.close(writing)
         yield work
         return
-    if child == 0:  # pragma: no cover (the child never returns; its result is checked)
+    if child == 0:  # in the child, which never returns from this
         _run_child(work, reading, writing)
     os.close(writing)
-    done = False
+    sent: list[bytes] = []  # what the child sent, once it has ended
 
     def result() -> Result:
-        nonlocal done
-        with os.fdopen(reading, "rb", closefd=False) as stream:
-            data = stream.read()
-        _, status = os.waitpid(child, 0)
-        done = True
-        if status == 0 and data:
-            found: Result = marshal.loads(data)
-            return found
-        return work()
+        if not sent:
+            with os.fdopen(reading, "rb", closefd=False) as stream:
+                data = stream.read()
+            _, status = os.waitpid(child, 0)
+            sent.append(data if status == 0 else b"")
+        found: Result = marshal.loads(sent[0]) if sent[0] else work()
+        return found
 
     try:
         yield result
     finally:
-        if not done:
+        if not sent:
             with contextlib.suppress(OSError):
                 os.kill(child, signal.SIGKILL)
             os.waitpid(child, 0)
