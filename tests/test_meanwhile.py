@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,12 +22,22 @@ def two_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert can_fork()
 
 
-def no_child_left() -> bool:
+def gone(pid: int) -> bool:
+    """Whether the process `pid` has ended and been reaped (a zombie still counts)."""
     try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return True
     return False
+
+
+def child_pid(note: Path) -> int:
+    """The pid a child wrote to `note` as it began."""
+    for _ in range(500):
+        if note.exists() and note.read_text():
+            return int(note.read_text())
+        time.sleep(0.01)
+    raise AssertionError("the child did not begin")
 
 
 @pytest.mark.usefixtures("two_jobs")
@@ -40,27 +51,41 @@ def test_the_work_is_done_in_another_process_while_this_one_goes_on() -> None:
         pid, done = result()
     assert pid != os.getpid()
     assert done < asked  # begun on entering, not when asked for
-    assert no_child_left()
+    assert gone(pid)
 
 
 @pytest.mark.usefixtures("two_jobs")
-def test_a_failed_child_leaves_the_work_to_this_process_which_raises_its_error() -> None:
+def test_a_failed_child_leaves_the_work_to_this_process_which_raises_its_error(
+    tmp_path: Path,
+) -> None:
+    note = tmp_path / "pid"
+
     def work() -> int:
         if os.getpid() != parent:
+            note.write_text(str(os.getpid()))
             os._exit(3)  # the child dies without a result
         raise LookupError("the error this process would raise")
 
     parent = os.getpid()
     with meanwhile(work) as result, pytest.raises(LookupError, match="would raise"):
         result()
-    assert no_child_left()
+    assert gone(child_pid(note))
 
 
 @pytest.mark.usefixtures("two_jobs")
-def test_a_child_whose_result_is_not_asked_for_is_stopped() -> None:
-    with meanwhile(lambda: time.sleep(60)):
-        pass
-    assert no_child_left()  # killed and reaped at once, not waited for
+def test_a_child_whose_result_is_not_asked_for_is_stopped(tmp_path: Path) -> None:
+    note = tmp_path / "pid"
+
+    def work() -> None:
+        note.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    started = time.monotonic()
+    with meanwhile(work):
+        pid = child_pid(note)
+        assert not gone(pid)
+    assert gone(pid)  # killed and reaped at once, not waited for
+    assert time.monotonic() - started < 30
 
 
 def test_with_one_job_the_work_is_done_here_when_asked_for(
