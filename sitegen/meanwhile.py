@@ -10,6 +10,8 @@ A child is forked only where that is safe and pays, as for parallel.py's workers
 more than one CPU (and not SITEGEN_JOBS=1), an `os.fork`, and no other thread in
 this process (forking while `sitegen serve`'s threads run could copy a lock held
 mid-use). Otherwise the work is done in this process, when its result is asked for.
+How many processes may work at once (`job_count`) is said here for the render
+workers and the Pagefind processes too.
 """
 
 from __future__ import annotations
