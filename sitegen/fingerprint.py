@@ -345,33 +345,34 @@ def record_digest(project: Path) -> str:
 
 def _on_disk(output: Path, names: list[str]) -> tuple[str, str] | None:
     """`written_digest` of the files `names` as they are on disk, and `_folders_digest`
-    of their folders; None when one is gone. Each folder is opened once and its files
-    are looked up in it by name, which takes less than a lookup of each file's whole
-    path (0.36 s against 0.40 s for 37,552 files)."""
+    of their folders; None when one is gone. Each file is looked up by its path from
+    the output folder, opened once (`dir_fd`): at 5,000 stories, 37,552 files in
+    6,345 folders, 0.115 s against 0.127 s with each folder opened in turn (which
+    took less than a lookup of each file's whole path)."""
     by_folder = _by_folder(names)
-    base = f"{output}/"
-    files, folders, inode = [], [], 0
-    for folder in sorted(by_folder):
-        try:
-            opened = os.open(base + folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-        except OSError:
-            return None
-        try:
-            status = os.fstat(opened)
+    files, folders = [], []
+    try:
+        opened = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        inode = os.fstat(opened).st_ino
+        for folder in sorted(by_folder):
+            # Not followed, as `_folders_digest` looks: a folder swapped for a link differs.
+            status = os.stat(folder or ".", dir_fd=opened, follow_symlinks=False)
             folders.append(_folder_line(folder, status))
-            inode = inode or status.st_ino  # the output folder's, the first
             prefix = f"{folder}/" if folder else ""
             for leaf in by_folder[folder]:
-                status = os.stat(leaf, dir_fd=opened, follow_symlinks=False)
+                name = prefix + leaf
+                status = os.stat(name, dir_fd=opened, follow_symlinks=False)
                 if stat.S_ISREG(status.st_mode):
-                    stamp = f"{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
-                    files.append(f"{prefix}{leaf}\0{stamp}")
+                    files.append(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}")
                 else:
-                    files.append(f"{prefix}{leaf}\0not a file")
-        except OSError:
-            return None
-        finally:
-            os.close(opened)
+                    files.append(f"{name}\0not a file")
+    except OSError:
+        return None
+    finally:
+        os.close(opened)
     return _lines_digest(inode, files), _digest_lines(folders)
 
 
