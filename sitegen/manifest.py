@@ -247,6 +247,7 @@ class Previous:
         # as read, for write_manifest to tell which rows changed.
         self.reread: dict[str, FileRecord] = {}
         self._prefix = f"{output}{os.sep}"  # a string: a Path per file costs more than its stat
+        self._real_folders: dict[str, bool] = {"": True}
 
     def record(self, path: str) -> FileRecord:
         """The record of a file of the previous build, with its status as `intact` found it."""
@@ -259,6 +260,8 @@ class Previous:
             return False
         if self.trusted or path in self.reread:
             return True
+        if not self._real_folder(path.rpartition("/")[0]):
+            return False
         try:
             status = os.stat(self._prefix + path, follow_symlinks=False)
         except OSError:
@@ -270,6 +273,20 @@ class Previous:
         ):
             return True
         return status.st_size == record.size and self._same_bytes(path, record.digest)
+
+    def _real_folder(self, folder: str) -> bool:
+        """Whether `folder` (relative) and those above it are folders, not links to one:
+        a file reached through a link made by hand would go with the link, which the
+        build removes as a file it did not write."""
+        real = self._real_folders.get(folder)
+        if real is None:
+            try:
+                status = os.lstat(self._prefix + folder)
+                real = stat.S_ISDIR(status.st_mode) and self._real_folder(folder.rpartition("/")[0])
+            except OSError:
+                real = False
+            self._real_folders[folder] = real
+        return real
 
     def _same_bytes(self, path: str, digest: str) -> bool:
         """Whether a file whose status changed still holds these bytes; if so, its status

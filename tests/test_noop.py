@@ -134,6 +134,7 @@ def test_an_output_folder_changed_by_hand_is_built_again(
         lambda: (story / "stray.html").write_text("added by hand"),
         lambda: made_with_a_file(story / "extra" / "deeper" / "stray.txt"),
         lambda: (story / "empty" / "deeper").mkdir(parents=True),
+        lambda: swapped_for_a_link(story, project / "elsewhere"),
         lambda: (story / "index.html").unlink(),
         lambda: edited_in_place_to_the_same_size(story / "index.html"),
         lambda: shutil.rmtree(story),
@@ -147,6 +148,7 @@ def test_an_output_folder_changed_by_hand_is_built_again(
         assert "nothing changed" not in capsys.readouterr().out
         assert tree(output) == built
         assert sorted(path for path in output.rglob("*") if path.is_dir()) == folders
+        assert not [path for path in output.rglob("*") if path.is_symlink()]
     assert build(project) == 0
     assert "nothing changed" in capsys.readouterr().out
 
@@ -154,6 +156,13 @@ def test_an_output_folder_changed_by_hand_is_built_again(
 def made_with_a_file(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_text("added by hand")
+
+
+def swapped_for_a_link(folder: Path, elsewhere: Path) -> None:
+    """Move the folder out, and leave a link to it in its place: the same files, reached
+    through the link."""
+    shutil.move(folder, elsewhere)
+    folder.symlink_to(elsewhere, target_is_directory=True)
 
 
 def edited_in_place_to_the_same_size(path: Path) -> None:
