@@ -9,10 +9,10 @@ process that rendered it: story pages are described on every core.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Generator, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 
 from .. import urls
-from ..model import Site
+from ..model import Site, Story
 from ..parallel import MIN_STORIES, in_story_order, worker_count
 from ..reuse import Reuse
 from ..search import SearchEntry
@@ -94,9 +94,7 @@ def render_files(
     for number, story in enumerate(site.stories):
         if number in done:
             continue
-        paths = None
-        if reuse is not None:
-            paths = reuse.reused(f"story:{story.slug}", reuse.keys.story(story))
+        paths = _reused_story(reuse, story) if reuse is not None else None
         if paths is None:
             chosen.append(number)
         else:
@@ -113,7 +111,7 @@ def render_files(
     def story_files(stories: Iterator[StoryFiles]) -> Files:
         for number, files in zip(chosen, stories, strict=True):
             if reuse is not None:
-                reuse.made(f"story:{site.stories[number].slug}", tuple(f[0] for f in files))
+                _made_story(reuse, site.stories[number], files)
             yield from files
 
     with in_story_order(story_renderer, shared, len(chosen), jobs) as stories:
@@ -170,23 +168,31 @@ def _stories_first(
     if not 0 < len(numbers) <= MIN_STORIES:
         return set()
     render = story_renderer((site, theme, tuple(numbers), describe))
-    made: list[tuple[str, list[File], bool]] = []  # (unit, its files, whether rendered)
+    made: list[tuple[Story, list[File], bool]] = []  # (story, its files, whether rendered)
     for index, number in enumerate(numbers):
         story = site.stories[number]
-        unit = f"story:{story.slug}"
-        paths = reuse.reused(unit, reuse.keys.story(story))
+        paths = _reused_story(reuse, story)
         if paths is not None:
-            made.append((unit, [(path, None, None) for path in paths], False))
+            made.append((story, [(path, None, None) for path in paths], False))
             continue
         try:
-            made.append((unit, list(render(index)), True))
+            made.append((story, list(render(index)), True))
         except TemplateProblem:
             return set()
-    for unit, files, rendered in made:
+    for story, files, rendered in made:
         if rendered:
-            reuse.made(unit, tuple(f[0] for f in files))
+            _made_story(reuse, story, files)
         yield from files
     return set(numbers)
+
+
+def _reused_story(reuse: Reuse, story: Story) -> tuple[str, ...] | None:
+    """The previous build's files of the story, when they are still right."""
+    return reuse.reused(f"story:{story.slug}", reuse.keys.story(story))
+
+
+def _made_story(reuse: Reuse, story: Story, files: Iterable[File]) -> None:
+    reuse.made(f"story:{story.slug}", tuple(path for path, _, _ in files))
 
 
 def _seeds(site: Site, reuse: Reuse | None) -> Files:
