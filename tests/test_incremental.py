@@ -781,8 +781,9 @@ def test_a_rebuild_killed_while_moving_files_in_is_completed_by_the_next(
 def test_a_rebuild_killed_before_changing_a_file_leaves_no_file_to_a_later_build(
     project: Path, tmp_path: Path
 ) -> None:
-    """Its moves are played first by the next build (the one after, if that one finds
-    the output up to date): no file of it is taken for the previous build's."""
+    """Its journal is played by the next build before that build looks at the output, so
+    it neither finds the output up to date nor takes a file of it for the previous
+    build's, and a later build does not play the journal over newer files."""
     output = project / "output"
     old = tree(output)
     edited = stories(project)[0]
