@@ -400,17 +400,24 @@ def _build_changed(
 
     anew: list[str] = []  # the slugs of the stories validated again: rendered first
 
-    def read_anew(slugs: list[str]) -> None:
-        anew.extend(slugs)
+    def begin_early(slugs: list[str]) -> None:
         manifest = previous_manifest() if slugs else None
         if manifest is not None:
             pages = [urls.file_for(urls.story(slug)) for slug in slugs]
             with SearchInputs(project) as store:
                 index_early(ahead, manifest.search, pages, store.entries)
 
+    def read_anew(slugs: list[str]) -> None:
+        anew.extend(slugs)
+        begin_early(slugs)
+
     # The search shards of the stories rendered again, made while the rest renders
     # (search_ahead); begun before the site is put together, and stopped if not done.
     with ShardsAhead() as ahead:
+        # An edit of story files only: their shards begin before the project is read,
+        # as their pages' paths are known from the files' names. A guess, as any early
+        # shard: one whose first pages turn out otherwise is dropped (search_ahead).
+        begin_early(_edited_stories(inputs.edited))
         prepared = _prepare(project, base_url, report, problems, True, inputs.files, read_anew)
         if prepared is None:
             _finish(report, problems, prepared)
@@ -490,6 +497,17 @@ def _build_changed(
             files=len(staging.records), written=staging.written, unchanged=staging.unchanged
         )
         return report
+
+
+def _edited_stories(edited: Collection[str]) -> list[str]:
+    """The slugs of the story files among `edited`, when only story files were edited."""
+    slugs = []
+    for name in sorted(edited):
+        folder, _, file = name.rpartition("/")
+        if folder != "content/stories" or not file.endswith(".yaml"):
+            return []
+        slugs.append(file.removesuffix(".yaml"))
+    return slugs
 
 
 def _stop_if_cancelled(cancel: threading.Event | None) -> None:

@@ -17,9 +17,10 @@ Pagefind does two thirds of a shard's work as it is given each page, and pages a
 given in path order. So a shard can start sooner still (`index_early`): once the
 story files to validate again are known and read without a problem, before the
 rest of the site is put together, each shard that holds their pages is given the
-pages that come before them, as the previous build indexed them. Once the stories
-are rendered, the rest follows if those first pages are still the shard's; else the
-early run is dropped.
+pages that come before them, as the previous build indexed them. When only story
+files were edited, their shards begin sooner again, before the project is read: a
+story's page is named by its file. Once the stories are rendered, the rest follows
+if those first pages are still the shard's; else the early run is dropped.
 """
 
 from __future__ import annotations
@@ -100,6 +101,11 @@ class ShardsAhead:
                 return rest is not None
         return False
 
+    def begun(self) -> set[tuple[int, int]]:
+        """The shards begun early and not finished, as (count, shard): that shard of a
+        `count`-shard index."""
+        return {(early.count, early.shard) for early in self._early}
+
     def drop_early(self) -> None:
         """Drop the early shards not finished: their Pagefind runs end at once."""
         for early in self._early:
@@ -142,14 +148,17 @@ def index_early(
     """Begin, into `ahead`, the shards that hold the pages `changing` (to be rendered
     again) with the pages before them, as the previous build indexed them
     (`indexed_before`: page -> its entry's name; `entries` as for `index_ahead`). The
-    site is taken to have the pages the previous build indexed: an edit's."""
+    site is taken to have the pages the previous build indexed: an edit's. A shard
+    begun early already is not begun again."""
     count = shard_count(len(indexed_before))
+    begun = ahead.begun()
     first_changing: dict[int, str] = {}
     for path in changing:
         shard = shard_of(path, count)
-        first_changing[shard] = min(first_changing.get(shard, path), path)
+        if (count, shard) not in begun:
+            first_changing[shard] = min(first_changing.get(shard, path), path)
     executable = pagefind_executable()
-    if not first_changing or len(first_changing) > MAX_AHEAD or executable is None:
+    if not first_changing or len(begun) + len(first_changing) > MAX_AHEAD or executable is None:
         return
     before: dict[int, Named] = {shard: [] for shard in first_changing}
     for path in sorted(indexed_before):

@@ -391,6 +391,54 @@ def test_a_one_story_edit_begins_its_shard_before_the_site_is_rendered(
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
+@pytest.mark.parametrize("also", [None, "a seed", "sources.yaml"])
+def test_an_edit_of_story_files_only_begins_their_shard_before_the_project_is_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch, also: str | None
+) -> None:
+    """A story's page is named by its file, so the shard of an edited story can begin
+    as soon as the edited files are known, before any file is parsed; not when another
+    kind of file changed too, which may change every page (the shard would be wasted).
+    Either way the shard is made once, and as a clean build makes it."""
+    from sitegen import load
+
+    output = project / "output"
+    for name in ("content", "seeds", "themes"):  # older than the racy window: known by status
+        for path in (project / name).rglob("*"):
+            if path.is_file():
+                os.utime(path, (1_600_000_000, 1_600_000_000))
+    assert build(project, output) == 0
+    edited = a_story_after_others_of_its_shard(project, 4)
+    page = f"stories/{edited.stem}/index.html"
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    if also == "a seed":
+        seed = sorted((project / "seeds").glob("*.txt"))[0]
+        seed.write_bytes(seed.read_bytes() + b"\nOne more line.\n")
+    elif also == "sources.yaml":
+        replace_once(project / "content" / "sources.yaml", r"name: ", "name: The ")
+    events: list[str] = []
+    made: list[list[str]] = []  # the pages of each Pagefind run that holds the page
+    index, load_project = PagefindService.index, load.load_project
+
+    def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
+        events.append("pagefind")
+        if page in [path for path, _ in pages] or more is not None:
+            made.append([path for path, _ in pages])
+        return index(service, pages, more)
+
+    def load_noted(*arguments: Any, **options: Any) -> Any:
+        events.append("load")
+        return load_project(*arguments, **options)
+
+    monkeypatch.setattr(PagefindService, "index", index_noted)
+    monkeypatch.setattr(load, "load_project", load_noted)
+    assert build(project, output) == 0
+    begun_first = events.index("pagefind") < events.index("load")
+    assert begun_first == (also is None)
+    if also is None:
+        assert len(made) == 1 and made[0] and all(path < page for path in made[0])
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
 def test_a_story_read_again_renders_before_the_others_are_looked_up(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

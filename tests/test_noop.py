@@ -346,6 +346,25 @@ def test_inputs_read_again_from_the_paths_that_changed_are_those_of_a_full_read(
     full = read_inputs(project, None)
     assert again is not None and again.digest != before.digest
     assert (again.digest, again.files) == (full.digest, full.files)
+    assert again.edited == {STORY, "content/stories/another.yaml"}
+
+
+def test_the_inputs_name_the_files_read_as_their_status_changed(project: Path) -> None:
+    """What a build takes as just edited, to begin its work sooner (build: the shard of
+    an edited story): the files whose status is not the one their digest was kept for;
+    a file saved within the racy window is read (and named) again, once older not."""
+    from sitegen.fingerprint import read_inputs
+
+    aged(project)
+    assert read_inputs(project, None).edited  # every status changed by aging
+    assert read_inputs(project, None).edited == frozenset()
+    replace_in(project / STORY, "title: ", "title: Edited ")
+    (project / SEED).touch()  # a new status, the same bytes: read again all the same
+    assert read_inputs(project, None).edited == {STORY, SEED}
+    assert read_inputs(project, None).edited == {STORY, SEED}  # too recent to be kept
+    aged(project)
+    read_inputs(project, None)
+    assert read_inputs(project, None).edited == frozenset()
 
 
 @pytest.mark.parametrize("change", ["new folder", "folder gone", "link", "outside", "linked"])
