@@ -208,14 +208,14 @@ def _prepare(
     problems: Problems,
     cached: bool = False,
     digests: Mapping[str, str] | None = None,
-    read_anew: Callable[[list[str]], None] | None = None,
+    read_anew: Callable[[Site], None] | None = None,
 ) -> _Prepared | None:
     """Load, validate and find the theme: what rendering needs, or None after an error.
 
     With `cached`, stories whose inputs are unchanged since the last build are taken
     from the story cache (story_cache), not parsed nor validated again; `digests`
-    (fingerprint.Inputs.files) tells which, without reading them. `read_anew` is told
-    the slugs of the stories validated again, once read (validate).
+    (fingerprint.Inputs.files) tells which, without reading them. `read_anew` is given
+    the stories validated again, once read, as a site of their own (validate).
     """
     from .load import collector_paused, load_project
     from .story_cache import read_cache
@@ -279,18 +279,23 @@ def _validate(
     cache: StoryCache | None = None,
     context: str = "",
     digests: Mapping[str, str] | None = None,
-    read_anew: Callable[[list[str]], None] | None = None,
+    read_anew: Callable[[Site], None] | None = None,
 ) -> Site | None:
     """The validated site, its base_url replaced by --base-url when one is given."""
     from .validate import validate
 
     site = validate(raw, problems, cache, context, digests, read_anew)
-    if site is not None and base_url:
-        config = dataclasses.replace(
-            site.config, base_url=base_url if base_url.endswith("/") else base_url + "/"
-        )
-        site = dataclasses.replace(site, config=config)
-    return site
+    return None if site is None else _with_base_url(site, base_url)
+
+
+def _with_base_url(site: Site, base_url: str | None) -> Site:
+    """The site, its base_url replaced by --base-url when one is given."""
+    if not base_url:
+        return site
+    config = dataclasses.replace(
+        site.config, base_url=base_url if base_url.endswith("/") else base_url + "/"
+    )
+    return dataclasses.replace(site, config=config)
 
 
 def build(
@@ -390,7 +395,7 @@ def _build_changed(
     """`build` once the inputs are known to have changed since the build `output` holds."""
     from .render.fragments import FragmentStore
     from .reuse import Reuse
-    from .search_ahead import ShardsAhead, index_early
+    from .search_ahead import MAX_AHEAD, ShardsAhead, index_early, index_sooner
     from .search_inputs import SearchInputs
     from .story_cache import write_cache
 
@@ -407,9 +412,15 @@ def _build_changed(
             with SearchInputs(project) as store:
                 index_early(ahead, manifest.search, pages, store.entries)
 
-    def read_anew(slugs: list[str]) -> None:
+    def read_anew(alone: Site) -> None:
+        slugs = [story.slug for story in alone.stories]
         anew.extend(slugs)
         begin_early(slugs)
+        manifest = previous_manifest() if slugs else None
+        if manifest is not None and len(slugs) <= MAX_AHEAD:
+            pages = _story_pages_alone(project, _with_base_url(alone, base_url))
+            with SearchInputs(project) as store:
+                index_sooner(ahead, manifest.search, pages, store.entries)
 
     # The search shards of the stories rendered again, made while the rest renders
     # (search_ahead); begun before the site is put together, and stopped if not done.
@@ -497,6 +508,33 @@ def _build_changed(
             files=len(staging.records), written=staging.written, unchanged=staging.unchanged
         )
         return report
+
+
+def _story_pages_alone(project: Path, alone: Site) -> dict[str, tuple[str, SearchEntry | None]]:
+    """The page of each story of `alone` (the stories read anew, validate), rendered as
+    soon as they are read: page -> (its search entry's name, the entry; None: not
+    indexed). Most often the very bytes the render stage makes of them: what the page
+    shows of the site is in `alone` (the story's key says what, cache_keys). Empty
+    when one cannot be rendered so: the render stage reports why, in page order."""
+    from .manifest import file_digest
+    from .render.pages import TemplateProblem
+    from .render.site import story_renderer
+    from .search import search_entry
+    from .theme import resolve_theme
+
+    theme = resolve_theme(project, alone.config.theme, Problems())
+    if theme is None:
+        return {}
+    render = story_renderer((alone, theme, tuple(range(len(alone.stories))), search_entry))
+    pages = {}
+    for index in range(len(alone.stories)):
+        try:
+            page, html, entry = render(index)[0]
+        except TemplateProblem:
+            return {}
+        assert html is not None, "a story renderer renders"
+        pages[page] = (_entry_name(page, file_digest(html)), entry)
+    return pages
 
 
 def _edited_stories(edited: Collection[str]) -> list[str]:

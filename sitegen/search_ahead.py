@@ -172,6 +172,55 @@ def index_early(
             ahead.start_early(executable, count, shard, named, pages)
 
 
+def index_sooner(
+    ahead: ShardsAhead,
+    indexed_before: Mapping[str, str],
+    rendered: Mapping[str, tuple[str, SearchEntry | None]],
+    entries: Callable[[list[str]], dict[str, SearchEntry]],
+) -> None:
+    """Give the shards of the pages `rendered` ahead of the build (page -> (its entry's
+    name, the entry; None: not indexed)) all their pages, as soon as they are rendered:
+    those pages, and the others as the previous build indexed them (`indexed_before`,
+    `entries` as for `index_ahead`). A shard begun early takes the rest of its pages;
+    another is begun whole. `index_ahead` takes what was made when the shard's key
+    turns out the same (the pages as the build renders them), else makes it again."""
+    indexed = dict(indexed_before)
+    for path, (name, entry) in rendered.items():
+        if entry is None:
+            indexed.pop(path, None)
+        else:
+            indexed[path] = name
+    count = shard_count(len(indexed))
+    shards = {shard_of(path, count) for path in rendered if path in indexed}
+    executable = pagefind_executable()
+    if not shards or len(shards) > MAX_AHEAD or executable is None:
+        return
+    inputs = {name: entry.input for name, entry in rendered.values() if entry is not None}
+
+    def read(named: Named) -> Pages | None:
+        found = entries([name for _, name in named if name not in inputs])
+        pages: Pages = []
+        for path, name in named:
+            if name in inputs:
+                pages.append((path, inputs[name]))
+            elif name in found:
+                pages.append((path, found[name].input))
+            else:
+                return None
+        return pages
+
+    for shard in sorted(shards):
+        named = [
+            (path, name) for path, name in sorted(indexed.items()) if shard_of(path, count) == shard
+        ]
+        key = shard_key(named)
+        if ahead.result(key) is not None or ahead.finish_early(key, count, shard, named, read):
+            continue
+        whole = read(named)
+        if whole is not None:
+            ahead.start(executable, key, whole)
+
+
 def index_ahead(
     ahead: ShardsAhead,
     indexed_before: Mapping[str, str],
@@ -219,8 +268,8 @@ def index_ahead(
         return [(path, found[name].input) for path, name in named]
 
     for key, shard, named in jobs:
-        if ahead.finish_early(key, count, shard, named, read):
-            continue
+        if ahead.result(key) is not None or ahead.finish_early(key, count, shard, named, read):
+            continue  # made sooner (index_sooner), or begun early
         whole = read(named)
         if whole is not None:
             ahead.start(executable, key, whole)

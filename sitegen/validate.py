@@ -645,7 +645,7 @@ def _read_stories(
     problems: Problems,
     cache: StoryCache | None,
     context: str,
-    read_anew: Callable[[list[str]], None] | None = None,
+    read_anew: Callable[[list[Story]], None] | None = None,
 ) -> list[Story | None]:
     """The story of each story file, in file order (None for a file with an error).
 
@@ -653,8 +653,8 @@ def _read_stories(
     every core (parallel.in_story_order) where that pays: 5,000 stories took 15-20
     s of one core, the other idle. A worker's problems, cache entries and exact
     quotes come back with its stories, so the result is a serial validation's.
-    Those are read first: when they read without a problem, `read_anew` is told their
-    slugs before the kept stories are decoded (a rebuild starts the search shards of
+    Those are read first: when they read without a problem, `read_anew` is given them
+    before the kept stories are decoded (a rebuild starts the search shards of
     their pages then, search_ahead).
     """
     found: list[Story | None] = [None] * len(raw.stories)
@@ -669,7 +669,7 @@ def _read_stories(
     before = len(problems)
     _read_story_files(raw, to_read, sources, library, problems, cache, context, found)
     if read_anew is not None and len(problems) == before:
-        read_anew([story.slug for number in to_read if (story := found[number]) is not None])
+        read_anew([story for number in to_read if (story := found[number]) is not None])
     damaged = []
     for number, entry in kept:
         story = _cached_story(entry, library)
@@ -802,7 +802,7 @@ def validate(
     cache: StoryCache | None = None,
     context: str = "",
     file_digests: Mapping[str, str] | None = None,
-    read_anew: Callable[[list[str]], None] | None = None,
+    read_anew: Callable[[Site], None] | None = None,
 ) -> Site | None:
     """The validated site, or None when any error was reported.
 
@@ -811,8 +811,8 @@ def validate(
     is the digest of what every story's validation depends on (sitegen, site.yaml,
     sources.yaml). `file_digests` gives the digest of the files already hashed (path in
     the project -> fingerprint.content_digest), so that no seed is read for it.
-    `read_anew` is told the slugs of the stories the cache did not hold, once read
-    (_read_stories).
+    `read_anew` is given the stories the cache did not hold, once read (_read_stories),
+    as a site of their own: with the site's settings and sources, and no other story.
     """
     config = read_site_config(raw.site, raw.themes, problems)
     sources = read_sources(raw.sources, problems)
@@ -827,9 +827,14 @@ def validate(
             if path.startswith("seeds/")
         },
     )
+
+    def told(stories: list[Story]) -> None:
+        if read_anew is not None:
+            read_anew(Site(config, sources or {}, tuple(stories), digests=()))
+
     stories = [
         story
-        for story in _read_stories(raw, sources, library, problems, cache, context, read_anew)
+        for story in _read_stories(raw, sources, library, problems, cache, context, told)
         if story is not None
     ]
     slugs = {file.path.rsplit("/", 1)[-1].removesuffix(".yaml") for file in raw.stories}

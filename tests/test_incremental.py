@@ -464,12 +464,82 @@ def test_a_story_read_again_renders_before_the_others_are_looked_up(
     monkeypatch.setattr(PageRenderer, "story_page", story_page_noted)
     assert build(project, output) == 0
     unit = f"story:{edited.stem}"
-    rendered = events.index(("rendered", unit))
+    rendered = max(n for n, event in enumerate(events) if event == ("rendered", unit))
     looked_up = [
         u for kind, u in events[:rendered] if kind == "looked up" and u.startswith("story:")
     ]
     assert looked_up == [unit]
-    assert [u for kind, u in events if kind == "rendered"] == [unit]
+    # Once as soon as it is read, for its search shard (index_sooner), once in the render.
+    assert [u for kind, u in events if kind == "rendered"] == [unit, unit]
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
+def test_a_one_story_edit_gives_its_shard_every_page_before_the_render_stage(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edited story's page is rendered as soon as the story is read, and its shard
+    given the rest of its pages then, before the render stage begins: the shard is made
+    once, and as a clean build makes it."""
+    output = project / "output"
+    edited = a_story_after_others_of_its_shard(project, 4)
+    page = f"stories/{edited.stem}/index.html"
+    replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
+    events: list[str] = []
+    index, render_files = PagefindService.index, site_module.render_files
+
+    def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
+        def rest_noted() -> Any:
+            rest = more()
+            if rest is not None and page in [path for path, _ in rest]:
+                events.append("shard given its page")
+            return rest
+
+        if page in [path for path, _ in pages]:
+            events.append("shard given its page")
+        return index(service, pages, None if more is None else rest_noted)
+
+    def render_files_noted(*arguments: Any, **options: Any) -> Any:
+        events.append("render stage")
+        return render_files(*arguments, **options)
+
+    monkeypatch.setattr(PagefindService, "index", index_noted)
+    monkeypatch.setattr(site_module, "render_files", render_files_noted)
+    assert build(project, output) == 0
+    assert events == ["shard given its page", "render stage"]
+    assert tree(output) == clean_build(project, project.parent / "scratch")
+
+
+def test_a_page_rendered_sooner_than_the_site_is_known_is_indexed_again_when_it_differs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendered as soon as it is read, the edited story shows its tag as it spells it;
+    the site then spells it as most stories do. The shard begun with that page is not
+    taken: it is made again from the page as built, as a clean build makes it."""
+    output = project / "output"
+    edited = a_story_after_others_of_its_shard(project, 4)
+    page = f"stories/{edited.stem}/index.html"
+    other = next(story for story in stories(project) if story != edited)
+    found = re.search(r"^tags: \[([a-z0-9-]+)", other.read_text(encoding="utf-8"), re.M)
+    assert found is not None
+    tag = found[1].upper()  # one story spells it so, another as its slug: the slug's wins
+    replace_once(edited, r"^tags: \[", f"tags: [{tag}, ")
+    made: list[bool] = []  # for each run that indexed the page: whether its page is as built
+    index = PagefindService.index
+
+    def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
+        def rest_noted() -> Any:
+            rest = more()
+            if rest is not None:
+                made.extend(tag not in text for path, text in rest if path == page)
+            return rest
+
+        made.extend(tag not in text for path, text in pages if path == page)
+        return index(service, pages, None if more is None else rest_noted)
+
+    monkeypatch.setattr(PagefindService, "index", index_noted)
+    assert build(project, output) == 0
+    assert made == [False, True]
+    assert tag not in (output / page).read_text(encoding="utf-8")
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
