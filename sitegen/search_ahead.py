@@ -149,7 +149,8 @@ def index_early(
     again) with the pages before them, as the previous build indexed them
     (`indexed_before`: page -> its entry's name; `entries` as for `index_ahead`). The
     site is taken to have the pages the previous build indexed: an edit's. A shard
-    begun early already is not begun again."""
+    begun early already is not begun again; when the shards begun and to begin are
+    more than MAX_AHEAD, those begun are dropped and none is begun."""
     count = shard_count(len(indexed_before))
     begun = ahead.begun()
     first_changing: dict[int, str] = {}
@@ -157,8 +158,11 @@ def index_early(
         shard = shard_of(path, count)
         if (count, shard) not in begun:
             first_changing[shard] = min(first_changing.get(shard, path), path)
+    if len(begun) + len(first_changing) > MAX_AHEAD:
+        ahead.drop_early()  # a bigger rebuild (the search stage gives Pagefind every core)
+        return
     executable = pagefind_executable()
-    if not first_changing or len(begun) + len(first_changing) > MAX_AHEAD or executable is None:
+    if not first_changing or executable is None:
         return
     before: dict[int, Named] = {shard: [] for shard in first_changing}
     for path in sorted(indexed_before):
