@@ -416,8 +416,9 @@ def _build_changed(
         slugs = [story.slug for story in alone.stories]
         anew.extend(slugs)
         begin_early(slugs)
-        manifest = previous_manifest() if slugs else None
-        if manifest is not None and len(slugs) <= MAX_AHEAD:
+        # An edit's few stories (no more than shards made ahead): their pages now.
+        manifest = previous_manifest() if 0 < len(slugs) <= MAX_AHEAD else None
+        if manifest is not None:
             pages = _story_pages_alone(project, _with_base_url(alone, base_url))
             with SearchInputs(project) as store:
                 index_sooner(ahead, manifest.search, pages, store.entries)

@@ -188,41 +188,15 @@ def index_sooner(
     `entries` as for `index_ahead`). A shard begun early takes the rest of its pages;
     another is begun whole. `index_ahead` takes what was made when the shard's key
     turns out the same (the pages as the build renders them), else makes it again."""
-    indexed = dict(indexed_before)
-    for path, (name, entry) in rendered.items():
-        if entry is None:
-            indexed.pop(path, None)
-        else:
-            indexed[path] = name
-    count = shard_count(len(indexed))
-    shards = {shard_of(path, count) for path in rendered if path in indexed}
+    names = {path: None if entry is None else name for path, (name, entry) in rendered.items()}
+    count, shards = _touched_shards(indexed_before, names)
     executable = pagefind_executable()
     if not shards or len(shards) > MAX_AHEAD or executable is None:
         return
     inputs = {name: entry.input for name, entry in rendered.values() if entry is not None}
-
-    def read(named: Named) -> Pages | None:
-        found = entries([name for _, name in named if name not in inputs])
-        pages: Pages = []
-        for path, name in named:
-            if name in inputs:
-                pages.append((path, inputs[name]))
-            elif name in found:
-                pages.append((path, found[name].input))
-            else:
-                return None
-        return pages
-
-    for shard in sorted(shards):
-        named = [
-            (path, name) for path, name in sorted(indexed.items()) if shard_of(path, count) == shard
-        ]
-        key = shard_key(named)
-        if ahead.result(key) is not None or ahead.finish_early(key, count, shard, named, read):
-            continue
-        whole = read(named)
-        if whole is not None:
-            ahead.start(executable, key, whole)
+    read = _reader(entries, inputs)
+    for shard, named in sorted(shards.items()):
+        _make(ahead, executable, count, shard, shard_key(named), named, read)
 
 
 def index_ahead(
@@ -243,20 +217,9 @@ def index_ahead(
     is finished rather than made again, if it began with the right pages; the other
     early ones are dropped.
     """
-    indexed = dict(indexed_before)
-    for path, name in rendered.items():
-        if name is None:
-            indexed.pop(path, None)
-        else:
-            indexed[path] = name
-    count = shard_count(len(indexed))
-    pages: dict[int, list[str]] = {}
-    for path in sorted(indexed):
-        pages.setdefault(shard_of(path, count), []).append(path)
-    touched = sorted({shard_of(path, count) for path in rendered if path in indexed})
+    count, shards = _touched_shards(indexed_before, rendered)
     jobs: list[tuple[str, int, Named]] = []
-    for shard in touched:
-        named = [(path, indexed[path]) for path in pages[shard]]
+    for shard, named in sorted(shards.items()):
         key = shard_key(named)
         if not previous_key(count, shard, key):
             jobs.append((key, shard, named))
@@ -264,17 +227,69 @@ def index_ahead(
     if not jobs or len(jobs) > MAX_AHEAD or executable is None:
         ahead.drop_early()
         return
+    read = _reader(entries)
+    for key, shard, named in jobs:
+        _make(ahead, executable, count, shard, key, named, read)
+    ahead.drop_early()
+
+
+def _touched_shards(
+    indexed_before: Mapping[str, str], rendered: Mapping[str, str | None]
+) -> tuple[int, dict[int, Named]]:
+    """The index once the pages `rendered` (page -> its entry's name; None: not indexed)
+    take the place of those the previous build indexed: its shard count, and the
+    pages of each shard that holds one of them."""
+    indexed = dict(indexed_before)
+    for path, name in rendered.items():
+        if name is None:
+            indexed.pop(path, None)
+        else:
+            indexed[path] = name
+    count = shard_count(len(indexed))
+    shards: dict[int, Named] = {shard_of(path, count): [] for path in rendered if path in indexed}
+    for path in sorted(indexed):
+        shard = shard_of(path, count)
+        if shard in shards:
+            shards[shard].append((path, indexed[path]))
+    return count, shards
+
+
+def _reader(
+    entries: Callable[[list[str]], dict[str, SearchEntry]],
+    inputs: Mapping[str, SearchInput] | None = None,
+) -> Callable[[Named], Pages | None]:
+    """What reads the pages of a shard: from `inputs` (by entry name), else from the
+    kept `entries`; None when one is in neither."""
+    given = inputs or {}
 
     def read(named: Named) -> Pages | None:
-        found = entries([name for _, name in named])
-        if len(found) < len(named):
-            return None
-        return [(path, found[name].input) for path, name in named]
+        found = entries([name for _, name in named if name not in given])
+        pages: Pages = []
+        for path, name in named:
+            if name in given:
+                pages.append((path, given[name]))
+            elif name in found:
+                pages.append((path, found[name].input))
+            else:
+                return None
+        return pages
 
-    for key, shard, named in jobs:
-        if ahead.result(key) is not None or ahead.finish_early(key, count, shard, named, read):
-            continue  # made sooner (index_sooner), or begun early
-        whole = read(named)
-        if whole is not None:
-            ahead.start(executable, key, whole)
-    ahead.drop_early()
+    return read
+
+
+def _make(
+    ahead: ShardsAhead,
+    executable: Path,
+    count: int,
+    shard: int,
+    key: str,
+    named: Named,
+    read: Callable[[Named], Pages | None],
+) -> None:
+    """Make that shard under `key` in `ahead`: unless made already (index_sooner), by
+    the run begun early for it, if it began with the right pages, else anew."""
+    if ahead.result(key) is not None or ahead.finish_early(key, count, shard, named, read):
+        return
+    whole = read(named)
+    if whole is not None:
+        ahead.start(executable, key, whole)
