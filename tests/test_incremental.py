@@ -391,6 +391,27 @@ def test_a_one_story_edit_begins_its_shard_before_the_site_is_rendered(
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
+def built_with_aged_inputs(project: Path) -> None:
+    """Every input made older than the racy window, and built: known by its status from
+    then on, so that the next build reads only the files edited since."""
+    for name in ("content", "seeds", "themes"):
+        for path in (project / name).rglob("*"):
+            if path.is_file():
+                os.utime(path, (1_600_000_000, 1_600_000_000))
+    assert build(project, project / "output") == 0
+
+
+def note_render_stage(monkeypatch: pytest.MonkeyPatch, events: list[str]) -> None:
+    """Note "render stage" in `events` as the build's render stage begins."""
+    render_files = site_module.render_files
+
+    def render_files_noted(*arguments: Any, **options: Any) -> Any:
+        events.append("render stage")
+        return render_files(*arguments, **options)
+
+    monkeypatch.setattr(site_module, "render_files", render_files_noted)
+
+
 @pytest.mark.parametrize("also", [None, "a seed", "sources.yaml"])
 def test_an_edit_of_story_files_only_begins_their_shard_before_the_project_is_read(
     project: Path, monkeypatch: pytest.MonkeyPatch, also: str | None
@@ -402,11 +423,7 @@ def test_an_edit_of_story_files_only_begins_their_shard_before_the_project_is_re
     from sitegen import load
 
     output = project / "output"
-    for name in ("content", "seeds", "themes"):  # older than the racy window: known by status
-        for path in (project / name).rglob("*"):
-            if path.is_file():
-                os.utime(path, (1_600_000_000, 1_600_000_000))
-    assert build(project, output) == 0
+    built_with_aged_inputs(project)
     edited = a_story_after_others_of_its_shard(project, 4)
     page = f"stories/{edited.stem}/index.html"
     replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
@@ -448,17 +465,13 @@ def test_a_shard_begun_for_an_edit_is_dropped_once_every_story_is_read_again(
     from sitegen import fingerprint
 
     output = project / "output"
-    for name in ("content", "seeds", "themes"):  # older than the racy window: known by status
-        for path in (project / name).rglob("*"):
-            if path.is_file():
-                os.utime(path, (1_600_000_000, 1_600_000_000))
-    assert build(project, output) == 0
+    built_with_aged_inputs(project)
     edited = a_story_after_others_of_its_shard(project, 4)
     replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
     environment = fingerprint.environment_digest()
     monkeypatch.setattr(fingerprint, "environment_digest", lambda: "another " + environment)
     events: list[str] = []
-    index, render_files = PagefindService.index, site_module.render_files
+    index = PagefindService.index
 
     def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
         def rest_noted() -> Any:
@@ -470,12 +483,8 @@ def test_a_shard_begun_for_an_edit_is_dropped_once_every_story_is_read_again(
             events.append("early run begun")
         return index(service, pages, None if more is None else rest_noted)
 
-    def render_files_noted(*arguments: Any, **options: Any) -> Any:
-        events.append("render stage")
-        return render_files(*arguments, **options)
-
     monkeypatch.setattr(PagefindService, "index", index_noted)
-    monkeypatch.setattr(site_module, "render_files", render_files_noted)
+    note_render_stage(monkeypatch, events)
     assert build(project, output) == 0
     assert events[:3] == ["early run begun", "early run dropped", "render stage"]
 
@@ -526,7 +535,7 @@ def test_a_one_story_edit_gives_its_shard_every_page_before_the_render_stage(
     page = f"stories/{edited.stem}/index.html"
     replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
     events: list[str] = []
-    index, render_files = PagefindService.index, site_module.render_files
+    index = PagefindService.index
 
     def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
         def rest_noted() -> Any:
@@ -539,12 +548,8 @@ def test_a_one_story_edit_gives_its_shard_every_page_before_the_render_stage(
             events.append("shard given its page")
         return index(service, pages, None if more is None else rest_noted)
 
-    def render_files_noted(*arguments: Any, **options: Any) -> Any:
-        events.append("render stage")
-        return render_files(*arguments, **options)
-
     monkeypatch.setattr(PagefindService, "index", index_noted)
-    monkeypatch.setattr(site_module, "render_files", render_files_noted)
+    note_render_stage(monkeypatch, events)
     assert build(project, output) == 0
     assert events == ["shard given its page", "render stage"]
     assert tree(output) == clean_build(project, project.parent / "scratch")
