@@ -21,7 +21,7 @@ import dataclasses
 import functools
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .load import RawProject, YamlFile
     from .model import Site
     from .progress import Progress
+    from .render.site import RenderedAlone
     from .reuse import Reuse
     from .search import SearchEntry
     from .search_ahead import ShardsAhead
@@ -404,6 +405,7 @@ def _build_changed(
     previous_manifest = functools.cache(lambda: read_manifest(project, output))
 
     anew: list[str] = []  # the slugs of the stories validated again: rendered first
+    sooner: list[RenderedAlone] = []  # those rendered as soon as they were read
 
     def begin_early(slugs: list[str]) -> None:
         manifest = previous_manifest() if slugs else None
@@ -416,12 +418,14 @@ def _build_changed(
         slugs = [story.slug for story in alone.stories]
         anew.extend(slugs)
         begin_early(slugs)
-        # An edit's few stories (no more than shards made ahead): their pages now.
+        # An edit's few stories (no more than shards made ahead): their pages now, which
+        # the render stage takes if the whole site renders them from the same.
         manifest = previous_manifest() if 0 < len(slugs) <= MAX_AHEAD else None
-        if manifest is not None:
-            pages = _story_pages_alone(project, _with_base_url(alone, base_url))
+        rendered = _render_alone(project, _with_base_url(alone, base_url)) if manifest else None
+        if manifest is not None and rendered is not None:
+            sooner.append(rendered)
             with SearchInputs(project) as store:
-                index_sooner(ahead, manifest.search, pages, store.entries)
+                index_sooner(ahead, manifest.search, _pages_of(rendered), store.entries)
 
     # The search shards of the stories rendered again, made while the rest renders
     # (search_ahead); begun before the site is put together, and stopped if not done.
@@ -458,7 +462,7 @@ def _build_changed(
             try:
                 with _stage(report, "render"):
                     pages = _render_into(
-                        staging, prepared, reuse, kept, problems, report, ahead, anew
+                        staging, prepared, reuse, kept, problems, report, ahead, anew, sooner
                     )
                 if not problems.has_errors and pages_ready is not None:
                     counts = report.counts
@@ -511,29 +515,25 @@ def _build_changed(
         return report
 
 
-def _story_pages_alone(project: Path, alone: Site) -> dict[str, tuple[str, SearchEntry | None]]:
-    """The page of each story of `alone` (the stories read anew, validate), rendered as
-    soon as they are read: page -> (its search entry's name, the entry; None: not
-    indexed). Most often the very bytes the render stage makes of them: what the page
-    shows of the site is in `alone` (the story's key says what, cache_keys). Empty
-    when one cannot be rendered so: the render stage reports why, in page order."""
-    from .manifest import file_digest
-    from .render.pages import TemplateProblem
-    from .render.site import story_renderer
+def _render_alone(project: Path, alone: Site) -> RenderedAlone | None:
+    """The files of the stories of `alone` (those read anew, validate), rendered as soon
+    as they are read, from what they show of the site: `alone` holds it (the story's
+    key says what, cache_keys). None when they cannot be rendered so."""
+    from .render.site import render_alone
     from .search import search_entry
     from .theme import resolve_theme
 
     theme = resolve_theme(project, alone.config.theme, Problems())
-    if theme is None:
-        return {}
-    render = story_renderer((alone, theme, tuple(range(len(alone.stories))), search_entry))
+    return None if theme is None else render_alone(alone, theme, search_entry)
+
+
+def _pages_of(rendered: RenderedAlone) -> dict[str, tuple[str, SearchEntry | None]]:
+    """Each story page of `rendered`: page -> (its search entry's name, the entry)."""
+    from .manifest import file_digest
+
     pages = {}
-    for index in range(len(alone.stories)):
-        try:
-            page, html, entry = render(index)[0]
-        except TemplateProblem:
-            return {}
-        assert html is not None, "a story renderer renders"
+    for files in rendered.files.values():
+        page, html, entry = files[0]
         pages[page] = (_entry_name(page, file_digest(html)), entry)
     return pages
 
@@ -563,6 +563,7 @@ def _render_into(
     report: BuildReport,
     ahead: ShardsAhead,
     first: Collection[str] = (),
+    sooner: Sequence[RenderedAlone] = (),
 ) -> dict[str, SearchEntry | None]:
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
@@ -598,7 +599,8 @@ def _render_into(
 
     try:
         site, theme = prepared.site, prepared.theme
-        files = render_files(site, theme, True, reuse, search_entry, stories_done, first)
+        made = sooner[0] if sooner else None
+        files = render_files(site, theme, True, reuse, search_entry, stories_done, first, made)
         for path, data, described in files:
             staging.add(path, data)
             if path.endswith(".html"):

@@ -10,6 +10,7 @@ process that rendered it: story pages are described on every core.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator
+from dataclasses import dataclass
 
 from .. import urls
 from ..model import Site, Story
@@ -52,6 +53,42 @@ def story_renderer(
     return render_story
 
 
+@dataclass(frozen=True)
+class RenderedAlone:
+    """The files of stories rendered from a site of their own (validate gives a rebuild
+    the stories it reads anew so, with the site's settings and sources), and what
+    they were rendered with."""
+
+    site: Site
+    theme: Theme
+    files: dict[str, StoryFiles]  # by story slug
+
+    def files_of(self, site: Site, theme: Theme, story: Story) -> StoryFiles | None:
+        """The story's files, when rendered from what the whole site renders them from:
+        the same story, settings, sources and theme (all a story's files show of the
+        site, as its key says: cache_keys)."""
+        files = self.files.get(story.slug)
+        if files is None or (site.config, site.sources, theme) != (
+            self.site.config,
+            self.site.sources,
+            self.theme,
+        ):
+            return None
+        alone = next(alone for alone in self.site.stories if alone.slug == story.slug)
+        return files if alone == story else None
+
+
+def render_alone(site: Site, theme: Theme, describe: Describe | None) -> RenderedAlone | None:
+    """The files of each story of `site`, a site of those stories alone; None when one
+    cannot be rendered so (the render stage then reports why, in page order)."""
+    render = story_renderer((site, theme, tuple(range(len(site.stories))), describe))
+    try:
+        files = {story.slug: render(index) for index, story in enumerate(site.stories)}
+    except TemplateProblem:
+        return None
+    return RenderedAlone(site, theme, files)
+
+
 def render_site(site: Site, theme: Theme, parallel: bool = False) -> dict[str, bytes]:
     """The whole site in memory. Pure: the same site and theme give the same bytes."""
     files = {}
@@ -69,6 +106,7 @@ def render_files(
     describe: Describe | None = None,
     stories_done: Callable[[], None] | None = None,
     first: Collection[str] = (),
+    sooner: RenderedAlone | None = None,
 ) -> Files:
     """Every file of the site, in no particular order; with `reuse`, only what changed.
 
@@ -80,13 +118,14 @@ def render_files(
     A few stories whose slugs are in `first` (those validated again) come before
     the others are even looked up for reuse, and `stories_done` is called after
     them: looking up 5,000 stories took 0.26 s, which the shards then wait less.
+    Their files are those of `sooner` (render_alone) when rendered from the same.
     Raises TemplateProblem: the first in the order of the pages (front pages,
     story pages, the rest), whichever order they are rendered in.
     """
     renderer = PageRenderer(site, theme, reuse)
     done: set[int] = set()  # the stories rendered (or reused) first
     if reuse is not None and stories_done is not None and first:
-        done = yield from _stories_first(site, theme, reuse, describe, first)
+        done = yield from _stories_first(site, theme, reuse, describe, first, sooner)
         if done:
             stories_done()
             stories_done = None
@@ -159,7 +198,12 @@ def render_files(
 
 
 def _stories_first(
-    site: Site, theme: Theme, reuse: Reuse, describe: Describe | None, first: Collection[str]
+    site: Site,
+    theme: Theme,
+    reuse: Reuse,
+    describe: Describe | None,
+    first: Collection[str],
+    sooner: RenderedAlone | None = None,
 ) -> Generator[File, None, set[int]]:
     """The files of the stories of `first` (render_files), serially; returns their numbers,
     or none when there are too many to render serially or one of them has a template
@@ -175,8 +219,9 @@ def _stories_first(
         if paths is not None:
             made.append((story, [(path, None, None) for path in paths], False))
             continue
+        already = sooner.files_of(site, theme, story) if sooner is not None else None
         try:
-            made.append((story, list(render(index)), True))
+            made.append((story, list(already or render(index)), True))
         except TemplateProblem:
             return set()
     for story, files, rendered in made:
