@@ -19,6 +19,7 @@ from typing import IO, Any
 
 # What gives the rest of an index's pages, waiting until they are known; None: not needed.
 More = Callable[[], Sequence[tuple[str, str]] | None]
+NICENESS = 10  # how much lower Pagefind's priority is than the build's (_below_this_process)
 TIMEOUT_SECONDS = 300  # for one bundle; Pagefind indexes 1,000 story pages in some 6 s
 
 
@@ -72,6 +73,7 @@ class PagefindService:
                 )
             except OSError as error:
                 return str(error)
+            _below_this_process(process.pid)
             self.process = process
         assert process.stdin is not None and process.stdout is not None
         assert process.stderr is not None
@@ -182,6 +184,15 @@ class PagefindService:
             self.stopped = True
             if self.process is not None:
                 _kill(self.process)
+
+
+def _below_this_process(pid: int) -> None:
+    """Give the Pagefind process a lower priority than this one's. A build makes its
+    pages and a serve save shows them while Pagefind indexes: on a core both want,
+    what a reader waits for comes first, and Pagefind takes the rest."""
+    # AttributeError: no priorities here (Windows); OSError: the process is gone already.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:

@@ -731,3 +731,21 @@ def test_the_pagefind_binary_is_the_one_pagefind_itself_would_run(
 
     monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
     assert search.pagefind_executable() == get_executable()
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no process priorities here")
+def test_pagefind_runs_below_the_build_so_that_the_pages_come_first() -> None:
+    """While a build renders the pages a reader waits for (serve's reload), Pagefind
+    indexes those rendered before: on a core both want, the build's work comes first."""
+    service = PagefindService(search.pagefind_executable() or Path("pagefind"))
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    seen: list[int] = []
+
+    def more() -> list[tuple[str, str]]:
+        assert service.process is not None
+        seen.append(os.getpriority(os.PRIO_PROCESS, service.process.pid))
+        return inputs_of(PAGES)[1:]
+
+    made = service.index(inputs_of(PAGES)[:1], more)
+    assert isinstance(made, dict) and made
+    assert seen == [min(own + pagefind_service.NICENESS, 19)]
