@@ -21,7 +21,7 @@ import dataclasses
 import functools
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -405,7 +405,7 @@ def _build_changed(
     previous_manifest = functools.cache(lambda: read_manifest(project, output))
 
     anew: list[str] = []  # the slugs of the stories validated again: rendered first
-    sooner: list[RenderedAlone] = []  # those rendered as soon as they were read
+    sooner: RenderedAlone | None = None  # those rendered as soon as they were read
 
     def begin_early(slugs: list[str]) -> None:
         manifest = previous_manifest() if slugs else None
@@ -415,17 +415,19 @@ def _build_changed(
                 index_early(ahead, manifest.search, pages, store.entries)
 
     def read_anew(alone: Site) -> None:
+        nonlocal sooner
         slugs = [story.slug for story in alone.stories]
         anew.extend(slugs)
         begin_early(slugs)
         # An edit's few stories (no more than shards made ahead): their pages now, which
         # the render stage takes if the whole site renders them from the same.
         manifest = previous_manifest() if 0 < len(slugs) <= MAX_AHEAD else None
-        rendered = _render_alone(project, _with_base_url(alone, base_url)) if manifest else None
-        if manifest is not None and rendered is not None:
-            sooner.append(rendered)
+        if manifest is None:
+            return
+        sooner = _render_alone(project, _with_base_url(alone, base_url))
+        if sooner is not None:
             with SearchInputs(project) as store:
-                index_sooner(ahead, manifest.search, _pages_of(rendered), store.entries)
+                index_sooner(ahead, manifest.search, _pages_of(sooner), store.entries)
 
     # The search shards of the stories rendered again, made while the rest renders
     # (search_ahead); begun before the site is put together, and stopped if not done.
@@ -532,8 +534,9 @@ def _pages_of(rendered: RenderedAlone) -> dict[str, tuple[str, SearchEntry | Non
     from .manifest import file_digest
 
     pages = {}
-    for files in rendered.files.values():
-        page, html, entry = files[0]
+    for slug, files in rendered.files.items():
+        page = urls.file_for(urls.story(slug))
+        html, entry = next((html, entry) for path, html, entry in files if path == page)
         pages[page] = (_entry_name(page, file_digest(html)), entry)
     return pages
 
@@ -563,7 +566,7 @@ def _render_into(
     report: BuildReport,
     ahead: ShardsAhead,
     first: Collection[str] = (),
-    sooner: Sequence[RenderedAlone] = (),
+    sooner: RenderedAlone | None = None,
 ) -> dict[str, SearchEntry | None]:
     """Render what changed into `staging`, and add the search entry of each page rendered
     anew to `kept`; returns each of those entries without its input, which only the
@@ -599,8 +602,7 @@ def _render_into(
 
     try:
         site, theme = prepared.site, prepared.theme
-        made = sooner[0] if sooner else None
-        files = render_files(site, theme, True, reuse, search_entry, stories_done, first, made)
+        files = render_files(site, theme, True, reuse, search_entry, stories_done, first, sooner)
         for path, data, described in files:
             staging.add(path, data)
             if path.endswith(".html"):

@@ -20,7 +20,10 @@ rest of the site is put together, each shard that holds their pages is given the
 pages that come before them, as the previous build indexed them. When only story
 files were edited, their shards begin sooner again, before the project is read: a
 story's page is named by its file. Once the stories are rendered, the rest follows
-if those first pages are still the shard's; else the early run is dropped.
+if those first pages are still the shard's; else the early run is dropped. The
+pages of a few stories read anew are rendered as soon as they are read, from a site
+of those stories alone (build), and `index_sooner` gives their shards the rest of
+their pages then, before the render stage begins.
 """
 
 from __future__ import annotations

@@ -827,10 +827,12 @@ def validate(
             if path.startswith("seeds/")
         },
     )
+    told = None
+    if read_anew is not None:
+        site_told = read_anew
 
-    def told(stories: list[Story]) -> None:
-        if read_anew is not None:
-            read_anew(Site(config, sources or {}, tuple(stories), digests=()))
+        def told(stories: list[Story]) -> None:
+            site_told(Site(config, sources or {}, tuple(stories), digests=()))
 
     stories = [
         story

@@ -364,7 +364,6 @@ def test_a_one_story_edit_begins_its_shard_before_the_site_is_rendered(
 
     def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
         first = [path for path, _ in pages]
-        events.append("pagefind")
         if more is None:
             runs.append((first, None))
             return index(service, pages)
@@ -382,12 +381,13 @@ def test_a_one_story_edit_begins_its_shard_before_the_site_is_rendered(
 
     monkeypatch.setattr(PagefindService, "index", index_noted)
     monkeypatch.setattr(PageRenderer, "story_page", story_page_noted)
+    note_shards_ahead(monkeypatch, events, page)
     assert build(project, output) == 0
     shard = [(first, rest) for first, rest in runs if rest is not None and page in first + rest]
     assert len(shard) == 1  # made once: begun early, finished once the page was rendered
     first, rest = shard[0]
     assert first and all(path < page for path in first) and rest is not None and page in rest
-    assert events.index("pagefind") < events.index("render")
+    assert events.index("shard begun") < events.index("render")
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
@@ -399,6 +399,45 @@ def built_with_aged_inputs(project: Path) -> None:
             if path.is_file():
                 os.utime(path, (1_600_000_000, 1_600_000_000))
     assert build(project, project / "output") == 0
+
+
+def note_shards_ahead(monkeypatch: pytest.MonkeyPatch, events: list[str], page: str) -> None:
+    """Note in `events` what the build decides of the shards it makes ahead, as it does
+    (not when Pagefind's threads get to it): "shard begun" when one is begun, early or
+    whole; "shard given its page" when the shard that holds `page` gets it; "early runs
+    dropped" when runs begun early end unfinished."""
+    from sitegen.search_ahead import ShardsAhead
+
+    start, start_early = ShardsAhead.start, ShardsAhead.start_early
+    finish_early, drop_early = ShardsAhead.finish_early, ShardsAhead.drop_early
+
+    def start_noted(ahead: ShardsAhead, executable: Any, key: str, pages: Any) -> None:
+        events.append("shard begun")
+        if page in [path for path, _ in pages]:
+            events.append("shard given its page")
+        start(ahead, executable, key, pages)
+
+    def start_early_noted(ahead: ShardsAhead, *arguments: Any) -> None:
+        events.append("shard begun")
+        start_early(ahead, *arguments)
+
+    def finish_early_noted(
+        ahead: ShardsAhead, key: str, count: int, shard: int, named: Any, pages: Any
+    ) -> bool:
+        finished = finish_early(ahead, key, count, shard, named, pages)
+        if finished and page in [path for path, _ in named]:
+            events.append("shard given its page")
+        return finished
+
+    def drop_early_noted(ahead: ShardsAhead) -> None:
+        if ahead.begun():
+            events.append("early runs dropped")
+        drop_early(ahead)
+
+    monkeypatch.setattr(ShardsAhead, "start", start_noted)
+    monkeypatch.setattr(ShardsAhead, "start_early", start_early_noted)
+    monkeypatch.setattr(ShardsAhead, "finish_early", finish_early_noted)
+    monkeypatch.setattr(ShardsAhead, "drop_early", drop_early_noted)
 
 
 def note_render_stage(monkeypatch: pytest.MonkeyPatch, events: list[str]) -> None:
@@ -437,7 +476,6 @@ def test_an_edit_of_story_files_only_begins_their_shard_before_the_project_is_re
     index, load_project = PagefindService.index, load.load_project
 
     def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
-        events.append("pagefind")
         if page in [path for path, _ in pages] or more is not None:
             made.append([path for path, _ in pages])
         return index(service, pages, more)
@@ -448,8 +486,9 @@ def test_an_edit_of_story_files_only_begins_their_shard_before_the_project_is_re
 
     monkeypatch.setattr(PagefindService, "index", index_noted)
     monkeypatch.setattr(load, "load_project", load_noted)
+    note_shards_ahead(monkeypatch, events, page)
     assert build(project, output) == 0
-    begun_first = events.index("pagefind") < events.index("load")
+    begun_first = "shard begun" in events[: events.index("load")]
     assert begun_first == (also is None)
     if also is None:
         assert len(made) == 1 and made[0] and all(path < page for path in made[0])
@@ -471,22 +510,22 @@ def test_a_shard_begun_for_an_edit_is_dropped_once_every_story_is_read_again(
     environment = fingerprint.environment_digest()
     monkeypatch.setattr(fingerprint, "environment_digest", lambda: "another " + environment)
     events: list[str] = []
+    rests: list[Any] = []  # what each early run was given after its first pages
     index = PagefindService.index
 
     def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
         def rest_noted() -> Any:
-            rest = more()
-            events.append("early run dropped" if rest is None else "early run finished")
-            return rest
+            rests.append(more())
+            return rests[-1]
 
-        if more is not None:
-            events.append("early run begun")
         return index(service, pages, None if more is None else rest_noted)
 
     monkeypatch.setattr(PagefindService, "index", index_noted)
+    note_shards_ahead(monkeypatch, events, f"stories/{edited.stem}/index.html")
     note_render_stage(monkeypatch, events)
     assert build(project, output) == 0
-    assert events[:3] == ["early run begun", "early run dropped", "render stage"]
+    assert events[:3] == ["shard begun", "early runs dropped", "render stage"]
+    assert rests == [None]  # its Pagefind was told to stop
 
 
 def test_a_story_read_again_renders_before_the_others_are_looked_up(
@@ -533,23 +572,11 @@ def test_a_one_story_edit_gives_its_shard_every_page_before_the_render_stage(
     page = f"stories/{edited.stem}/index.html"
     replace_once(edited, r"note: (?=[A-Za-z0-9])", "note: Attributed, the original. ")
     events: list[str] = []
-    index = PagefindService.index
-
-    def index_noted(service: Any, pages: Any, more: Any = None) -> Any:
-        def rest_noted() -> Any:
-            rest = more()
-            if rest is not None and page in [path for path, _ in rest]:
-                events.append("shard given its page")
-            return rest
-
-        if page in [path for path, _ in pages]:
-            events.append("shard given its page")
-        return index(service, pages, None if more is None else rest_noted)
-
-    monkeypatch.setattr(PagefindService, "index", index_noted)
+    note_shards_ahead(monkeypatch, events, page)
     note_render_stage(monkeypatch, events)
     assert build(project, output) == 0
-    assert events == ["shard given its page", "render stage"]
+    told = [event for event in events if event in ("shard given its page", "render stage")]
+    assert told == ["shard given its page", "render stage"]
     assert tree(output) == clean_build(project, project.parent / "scratch")
 
 
