@@ -9,6 +9,7 @@ by SIGINT or SIGTERM. In every case but 0, the previous output is untouched.
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -243,6 +244,16 @@ def print_timings(report: BuildReport, stream: TextIO) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _command(argv)
+    if argv is None:
+        # This process is the command and all it has left to do is exit. The
+        # interpreter's last collection would walk every object the command left, none
+        # of which needs it: 0.009 s of a 0.2 s no-op build at 5,000 stories.
+        gc.freeze()
+    return code
+
+
+def _command(argv: Sequence[str] | None) -> int:
     try:
         arguments = parser().parse_args(argv)
     except SystemExit as exit:

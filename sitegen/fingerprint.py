@@ -37,6 +37,7 @@ import re
 import stat
 import sys
 import time
+from array import array
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,9 @@ from .theme import PACKAGED_THEMES, REPOSITORY_THEMES
 from .walk import files_under
 
 BUILDS_PATH = Path(".sitegen") / "builds.json"
-VERSION = 3  # of builds.json: 3 lists the output folder's files, and digests its folders
+# Of builds.json: 3 lists the output folder's files, and digests its folders; 4 lists
+# the folders, notes the anchor record's status, and digests statuses as numbers.
+VERSION = 4
 SITEGEN_CODE = Path(__file__).resolve().parent
 # The libraries whose version can change the bytes of a page or of the search index.
 RENDERING_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "markdown-it-py", "pagefind")
@@ -356,94 +359,87 @@ def record_digest(project: Path) -> str:
     return hashlib.sha256(record.read_bytes() if record.is_file() else b"-").hexdigest()
 
 
-def _on_disk(output: Path, names: list[str]) -> tuple[str, str] | None:
+def _on_disk(output: Path, names: list[str], folders: list[str]) -> tuple[str, str] | None:
     """`written_digest` of the files `names` as they are on disk, and `_folders_digest`
-    of their folders; None when one is gone. Each file is looked up by its path from
-    the output folder, opened once (`dir_fd`): at 5,000 stories, 37,552 files in
-    6,345 folders, 0.115 s against 0.127 s with each folder opened in turn (which
-    took less than a lookup of each file's whole path)."""
-    by_folder = _by_folder(names)
-    files, folders = [], []
+    of the folders `folders` (both sorted); None when one is gone. Each is looked up by
+    its path from the output folder, opened once (`dir_fd`): at 5,000 stories, 37,552
+    files in 6,345 folders, 0.115 s against 0.127 s with each folder opened in turn.
+    Their statuses are kept as numbers, not lines of text: 0.012 s less."""
     try:
         opened = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return None
+    files, found = array("q"), array("q")
     try:
         inode = os.fstat(opened).st_ino
-        for folder in sorted(by_folder):
+        for name in names:
+            status = os.stat(name, dir_fd=opened, follow_symlinks=False)
+            if stat.S_ISREG(status.st_mode):
+                files.extend((status.st_size, status.st_mtime_ns, status.st_ino))
+            else:
+                files.extend(NOT_A_FILE)
+        for folder in folders:
             # Not followed, as `_folders_digest` looks: a folder swapped for a link differs.
             status = os.stat(folder or ".", dir_fd=opened, follow_symlinks=False)
-            folders.append(_folder_line(folder, status))
-            prefix = f"{folder}/" if folder else ""
-            for leaf in by_folder[folder]:
-                name = prefix + leaf
-                status = os.stat(name, dir_fd=opened, follow_symlinks=False)
-                if stat.S_ISREG(status.st_mode):
-                    files.append(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}")
-                else:
-                    files.append(f"{name}\0not a file")
+            found.extend((status.st_mode, status.st_mtime_ns, status.st_ino))
     except OSError:
         return None
     finally:
         os.close(opened)
-    return _lines_digest(inode, files), _digest_lines(folders)
+    return _numbers_digest(f"folder {inode}", names, files), _numbers_digest("", folders, found)
 
 
-def _folders_digest(output: Path, names: Collection[str]) -> str | None:
-    """A digest of the mode, modification time and inode of each folder holding the
-    files `names` (the output folder too); None when one is gone. Adding, removing or
-    renaming a file changes its folder's modification time, so an unchanged digest
-    with unchanged files means no file came or went. A change within the same tick of
-    the clock as the build's last one in that folder may go unseen, as with files."""
+# The numbers `_on_disk` notes of a path that is no longer a file: no file has them.
+NOT_A_FILE = (-1, -1, -1)
+
+
+def _folders_digest(output: Path, folders: list[str]) -> str | None:
+    """A digest of the mode, modification time and inode of each of the `folders` (sorted,
+    "" for the output folder itself); None when one is gone. Adding, removing or renaming
+    a file changes its folder's modification time, so an unchanged digest with unchanged
+    files means no file came or went. A change within the same tick of the clock as the
+    build's last one in that folder may go unseen, as with files."""
     base = f"{output}/"
-    lines = []
-    for folder in sorted(_by_folder(names)):
+    found = array("q")
+    for folder in folders:
         try:
-            lines.append(_folder_line(folder, os.lstat(base + folder)))
+            status = os.lstat(base + folder)
         except OSError:
             return None
-    return _digest_lines(lines)
+        found.extend((status.st_mode, status.st_mtime_ns, status.st_ino))
+    return _numbers_digest("", folders, found)
 
 
-def _by_folder(names: Collection[str]) -> dict[str, list[str]]:
-    """The folders that hold the files `names` (relative, "" for the top one), each with
-    the names of the files right in it."""
-    by_folder: dict[str, list[str]] = {"": []}
-    for name in names:
-        folder, _, leaf = name.rpartition("/")
-        leaves = by_folder.get(folder)
-        if leaves is None:
-            by_folder[folder] = [leaf]
-        else:
-            leaves.append(leaf)
-    for folder in list(by_folder):
+def _folders_of(names: Collection[str]) -> list[str]:
+    """The folders that hold the files `names` (relative, "" for the top one), and the
+    folders above them, sorted."""
+    folders = {name.rpartition("/")[0] for name in names}
+    for folder in list(folders):
         while folder:  # the folders that hold only folders
             folder = folder.rpartition("/")[0]
-            if folder in by_folder:
+            if folder in folders:
                 break
-            by_folder[folder] = []
-    return by_folder
-
-
-def _folder_line(folder: str, status: os.stat_result) -> str:
-    return f"{folder}\0{status.st_mode}\0{status.st_mtime_ns}\0{status.st_ino}"
-
-
-def _digest_lines(lines: list[str]) -> str:
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+            folders.add(folder)
+    folders.add("")
+    return sorted(folders)
 
 
 def written_digest(folder_inode: int, files: Mapping[str, FileRecord]) -> str:
     """The digest of an output folder holding just these files (as `_on_disk` makes it
     from the disk), as the build noted them once in place: no second look at them."""
-    lines = [f"{path}\0{r.size}\0{r.mtime_ns}\0{r.inode}" for path, r in files.items()]
-    return _lines_digest(folder_inode, lines)
+    names = sorted(files)
+    numbers = array("q")
+    for name in names:
+        record = files[name]
+        numbers.extend((record.size, record.mtime_ns, record.inode))
+    return _numbers_digest(f"folder {folder_inode}", names, numbers)
 
 
-def _lines_digest(folder_inode: int, lines: list[str]) -> str:
-    lines.sort()  # by path: "\0" sorts before any character of a name
-    text = "\n".join([f"folder {folder_inode}", *lines])
-    return hashlib.sha256(text.encode()).hexdigest()
+def _numbers_digest(label: str, names: list[str], numbers: array[int]) -> str:
+    """A digest of the names (which hold no newline) and the numbers noted of each."""
+    digest = hashlib.sha256("\n".join([label, *names]).encode())
+    digest.update(numbers.tobytes())
+    return digest.hexdigest()
 
 
 def _read(project: Path) -> dict[str, dict[str, str | None]]:
@@ -477,12 +473,13 @@ class OutputCheck:
         self._output = output.resolve()
         self._kept = _noted(project, self._output)
         self._names = _noted_files(self._output, self._kept)
+        self._folders = _noted_folders(self._kept)
         self._stack = contextlib.ExitStack()
         self._found: Callable[[], tuple[str, str] | None] | None = None
 
     def __enter__(self) -> OutputCheck:
-        if self._names is not None:
-            work = functools.partial(_on_disk, self._output, self._names)
+        if self._names is not None and self._folders is not None:
+            work = functools.partial(_on_disk, self._output, self._names, self._folders)
             self._found = functools.cache(self._stack.enter_context(meanwhile(work)))
         return self
 
@@ -503,7 +500,7 @@ class OutputCheck:
         found it up to date, noted."""
         if digest is None or self._kept is None or self._kept.get(known_by) != digest:
             return False
-        return self._kept.get("record") == record_digest(self._project) and self.as_noted()
+        return _record_as_noted(self._project, self._kept) and self.as_noted()
 
     def describes(self, files: Mapping[str, FileRecord], inode: int) -> bool:
         """Whether these file records (a manifest's) are those of the build the note is
@@ -512,12 +509,34 @@ class OutputCheck:
 
 
 def _noted_files(output: Path, kept: dict[str, str | None] | None) -> list[str] | None:
-    """The files of the build that `kept` notes in `output`; None when there is none, or
-    the folder is not one sitegen wrote."""
+    """The files of the build that `kept` notes in `output`, sorted; None when there is
+    none, or the folder is not one sitegen wrote."""
     files = None if kept is None else kept.get("files")
     if not isinstance(files, str) or not (output / MARKER).is_file():
         return None
     return files.split("\n") if files else []
+
+
+def _noted_folders(kept: dict[str, str | None] | None) -> list[str] | None:
+    """The folders that hold the files `kept` notes (`_folders_of`), as noted: working
+    them out from the files took as long as looking up a sixth of them."""
+    folders = None if kept is None else kept.get("folder_names")
+    return folders.split("\n") if isinstance(folders, str) else None
+
+
+def _record_as_noted(project: Path, kept: dict[str, str | None]) -> bool:
+    """Whether the anchor record is the one the note was made with: known by its status
+    when that is the one noted (the record is 9 MB at 5,000 stories, 0.01 s to hash),
+    else by its digest. Only sitegen writes the record, each time to a new file (with
+    a new inode), at most once a build."""
+    status = file_status(project / RECORD_PATH)
+    if status is not None and kept.get("record_status") == _status_text(status):
+        return True
+    return kept.get("record") == record_digest(project)
+
+
+def _status_text(status: tuple[int, ...]) -> str:
+    return " ".join(map(str, status))
 
 
 def same_files(project: Path, output: Path, files: Mapping[str, FileRecord], inode: int) -> bool:
@@ -529,7 +548,7 @@ def same_files(project: Path, output: Path, files: Mapping[str, FileRecord], ino
     return (
         kept is not None
         and kept.get("output") == written_digest(inode, files)
-        and kept.get("folders") == _folders_digest(output, files)
+        and kept.get("folders") == _folders_digest(output, _folders_of(files))
     )
 
 
@@ -549,15 +568,21 @@ def remember(
     # Only this output's entry changes; those of output folders since deleted go.
     builds = {path: kept for path, kept in _read(project).items() if Path(path).is_dir()}
     builds.pop(str(output), None)
-    folders = _folders_digest(output, files) if inputs is not None else None
+    names = _folders_of(files)
+    folders = _folders_digest(output, names) if inputs is not None else None
     if inputs is not None and folders is not None:  # not when a folder went meanwhile
+        # The record's status before its bytes: if it changes in between, the status
+        # noted is not the record's, which is then hashed.
+        record_status = file_status(project / RECORD_PATH)
         builds[str(output)] = {
             "inputs": inputs.digest,
             "stamps": inputs.stamps,
             "record": record_digest(project),
+            "record_status": None if record_status is None else _status_text(record_status),
             "output": written_digest(folder_inode, files),
             "files": "\n".join(sorted(files)),
             "folders": folders,
+            "folder_names": "\n".join(names),
         }
     _write(project, builds)
 
