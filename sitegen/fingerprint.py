@@ -8,8 +8,9 @@ modification time. After a successful build without warnings, `remember` keeps
 that digest in `.sitegen/builds.json`, keyed by the resolved output folder,
 with a cheap digest of the output folder as written: each file's path, size,
 modification time and inode, and the folder's inode, made from what the build
-noted of its files; the list of those files; and the modification time and
-inode of each folder that holds them. A later build into the same folder is
+noted of its files; the list of those files; the list of the folders that hold
+them, and the mode, modification time and inode of each; and the anchor
+record's digest and status. A later build into the same folder is
 skipped when all still match (`OutputCheck.unchanged`): so an output folder
 deleted, replaced or edited by hand is built again. A build that is not
 skipped but finds the folder as noted (`OutputCheck.as_noted`) reuses its files
