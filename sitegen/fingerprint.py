@@ -569,9 +569,9 @@ def remember(
     # Only this output's entry changes; those of output folders since deleted go.
     builds = {path: kept for path, kept in _read(project).items() if Path(path).is_dir()}
     builds.pop(str(output), None)
-    names = _folders_of(files)
-    folders = _folders_digest(output, names) if inputs is not None else None
-    if inputs is not None and folders is not None:  # not when a folder went meanwhile
+    folders = _folders_of(files) if inputs is not None else []
+    folders_digest = _folders_digest(output, folders) if inputs is not None else None
+    if inputs is not None and folders_digest is not None:  # not when a folder went meanwhile
         # The record's status before its bytes: if it changes in between, the status
         # noted is not the record's, which is then hashed.
         record_status = file_status(project / RECORD_PATH)
@@ -582,8 +582,8 @@ def remember(
             "record_status": None if record_status is None else _status_text(record_status),
             "output": written_digest(folder_inode, files),
             "files": "\n".join(sorted(files)),
-            "folders": folders,
-            "folder_names": "\n".join(names),
+            "folders": folders_digest,
+            "folder_names": "\n".join(folders),
         }
     _write(project, builds)
 
