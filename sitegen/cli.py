@@ -244,7 +244,7 @@ def print_timings(report: BuildReport, stream: TextIO) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    code = _command(argv)
+    code = _run_command(argv)
     if argv is None:
         # This process is the command and all it has left to do is exit. The
         # interpreter's last collection would walk every object the command left, none
@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _command(argv: Sequence[str] | None) -> int:
+def _run_command(argv: Sequence[str] | None) -> int:
     try:
         arguments = parser().parse_args(argv)
     except SystemExit as exit:

@@ -569,23 +569,38 @@ def remember(
     # Only this output's entry changes; those of output folders since deleted go.
     builds = {path: kept for path, kept in _read(project).items() if Path(path).is_dir()}
     builds.pop(str(output), None)
-    folders = _folders_of(files) if inputs is not None else []
-    folders_digest = _folders_digest(output, folders) if inputs is not None else None
-    if inputs is not None and folders_digest is not None:  # not when a folder went meanwhile
-        # The record's status before its bytes: if it changes in between, the status
-        # noted is not the record's, which is then hashed.
-        record_status = file_status(project / RECORD_PATH)
-        builds[str(output)] = {
-            "inputs": inputs.digest,
-            "stamps": inputs.stamps,
-            "record": record_digest(project),
-            "record_status": None if record_status is None else _status_text(record_status),
-            "output": written_digest(folder_inode, files),
-            "files": "\n".join(sorted(files)),
-            "folders": folders_digest,
-            "folder_names": "\n".join(folders),
-        }
+    note = None if inputs is None else _note(project, output, inputs, folder_inode, files)
+    if note is not None:
+        builds[str(output)] = note
     _write(project, builds)
+
+
+def _note(
+    project: Path,
+    output: Path,
+    inputs: Inputs,
+    folder_inode: int,
+    files: Mapping[str, FileRecord],
+) -> dict[str, str | None] | None:
+    """What `remember` notes of the build of `inputs` in `output`; None when one of its
+    folders went meanwhile."""
+    folders = _folders_of(files)
+    folders_digest = _folders_digest(output, folders)
+    if folders_digest is None:
+        return None
+    # The record's status before its bytes: if it changes in between, the status noted
+    # is not the record's, which is then hashed.
+    record_status = file_status(project / RECORD_PATH)
+    return {
+        "inputs": inputs.digest,
+        "stamps": inputs.stamps,
+        "record": record_digest(project),
+        "record_status": None if record_status is None else _status_text(record_status),
+        "output": written_digest(folder_inode, files),
+        "files": "\n".join(sorted(files)),
+        "folders": folders_digest,
+        "folder_names": "\n".join(folders),
+    }
 
 
 def restamp(project: Path, output: Path, stamps: str | None) -> None:
